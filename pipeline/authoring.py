@@ -263,10 +263,33 @@ def to_records(path: Path) -> Tuple[List[dict], Dict[str, dict]]:
     return records, entities
 
 
+def align_to_clean(records: List[dict], clean_text) -> List[dict]:
+    """Give records written from cleaned segments their place in the cleaned document.
+
+    Seed markup holds the cleaner's segments verbatim; kind, footnote number,
+    markers and `doc_start` come from the cleaner (`pipeline.cleaning.clean`).
+    """
+    segs = clean_text.segments
+    free: Dict[str, List[int]] = {}
+    for j, seg in enumerate(segs):
+        free.setdefault(clean_text.text[seg.start:seg.end], []).append(j)
+    for rec in records:
+        if not free.get(rec["text"]):
+            raise MarkupError(f"record {rec['id']}: text not found in the cleaned document: {rec['text'][:60]!r}")
+        seg = segs[free[rec["text"]].pop(0)]
+        rec["segment"], rec["footnote"], rec["doc_start"] = seg.kind, seg.number, seg.start
+        rec["markers"] = [{"number": m["number"], "offset": m["offset"] - seg.start} for m in seg.markers]
+    return records
+
+
 def main(argv: List[str]) -> int:
     """`python -m pipeline.authoring FILE... [--out OUT.jsonl]`: check and convert markup."""
     import json
-    out = None
+    out = clean_from = None
+    if "--clean-from" in argv:
+        k = argv.index("--clean-from")
+        clean_from = Path(argv[k + 1])
+        argv = argv[:k] + argv[k + 2:]
     if "--out" in argv:
         k = argv.index("--out")
         out = Path(argv[k + 1])
@@ -275,6 +298,10 @@ def main(argv: List[str]) -> int:
     for name in argv:
         try:
             records, ents = to_records(Path(name))
+            if clean_from is not None:
+                from .cleaning import clean
+
+                align_to_clean(records, clean(clean_from.read_text(encoding="utf-8")))
         except MarkupError as e:
             print(f"ERROR {e}", file=sys.stderr)
             failures += 1

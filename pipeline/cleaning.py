@@ -6,8 +6,9 @@ footnotes printed between the body paragraphs of each page. Everything the
 pipeline reports must point back into the raw file, so every cleaned character
 remembers the raw offset it came from.
 
-The cleaned document is the body paragraphs in reading order, each followed by
-the footnotes whose markers it carries, joined by blank lines.
+The cleaned document is the paragraphs and footnotes in the order they start
+(a body paragraph broken by a page of footnotes is joined up first), joined by
+blank lines; cleaning clean text changes nothing.
 """
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ HEADER_LINE = re.compile(
 PAGE_NUMBER_LINE = re.compile(r"^\s*\d{1,4}\s*$")
 FOOTNOTE_START = re.compile(r"^(\d{1,3}|\*)(\s+)\S")
 TERMINAL = re.compile(r"[.?!…:;\"”’)\]](\d{1,3})?$")
+FOOTNOTE_DONE = re.compile(r"[.?!…\"”’)\]]$")
 LIGATURE = re.compile(r"(?<![^\W\d_])([^\W\d_]*?(?:ff|fi|fl|ft|Th))( {1,3})(-?[^\W\d_]+)")
 MULTISPACE = re.compile(r"[ \t\u00a0]{2,}")
-MARKER = re.compile(r"(?<=[.,;:)\]”’\"…?!\w])(\d{1,3})(?=[\s,;:)]|$)")
+MARKER = re.compile(r"(?:(?<=[.,;:)\]”’\"»…?!])|(?<=[^\W\d_]))(\d{1,3})(?=[\s,;:)]|$)")
 SENTENCE_END = re.compile(r"[.?!…][\"”’)\]]*\d{0,3}\s+(?=[\"“‘(]?[A-ZА-ЯЁ])")
 
 
@@ -99,6 +101,8 @@ class _Para:
 
     def unfinished(self) -> bool:
         text = self.text.rstrip()
+        if self.kind == "footnote":  # "…(Neuchâtel, 1969);" goes on after the page break
+            return bool(text) and not FOOTNOTE_DONE.search(text)
         return bool(text) and not TERMINAL.search(text)
 
 
@@ -243,9 +247,12 @@ def clean(raw: str) -> CleanText:
             # keep the number, drop the extra spaces after it (see _rewrite)
             pending_break = False
             continue
-        elif state == "footnotes":
+        elif state == "footnotes" and (not pending_break or (last_fn is not None and last_fn.unfinished())):
             if cur is None or cur.kind != "footnote":
                 cur = last_fn
+        elif state == "footnotes":
+            state = "body"
+            cur = last_body = new_para("body", None)
         elif pending_break:
             j = next_content_line(i)
             if (last_fn is not None and last_fn.unfinished() and j is not None
@@ -292,22 +299,9 @@ def _assemble(raw: str, paras: List[_Para]) -> CleanText:
                 expected = n + 1
         markers[p.order] = found
 
-    placed: Dict[int, List[_Para]] = {}
-    owner_of = {n: order for order, found in markers.items() for n, _ in found}
-    last_body_order = None
-    for p in paras:
-        if p.kind == "body":
-            last_body_order = p.order
-        elif p.number in owner_of and footnotes.get(p.number) is p:
-            placed.setdefault(owner_of[p.number], []).append(p)
-        else:
-            placed.setdefault(last_body_order if last_body_order is not None else -1, []).append(p)
-
-    ordered: List[_Para] = list(placed.get(-1, []))
-    for p in paras:
-        if p.kind == "body":
-            ordered.append(p)
-            ordered.extend(sorted(placed.get(p.order, []), key=lambda f: (f.number is None, f.number or 0, f.order)))
+    # reading order is the order paragraphs start in: a body paragraph broken by a
+    # page's footnotes comes whole, then those footnotes
+    ordered = paras
 
     text_parts: List[str] = []
     offsets: List[int] = []

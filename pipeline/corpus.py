@@ -155,7 +155,7 @@ def build_doc(nlp: Language, recs: List[Record], alignment_mode: Optional[str] =
     doc.user_data["segments"] = segments
     doc.user_data.pop("raw_offsets", None)
     ents, events, citations = [], [], []
-    for rec, base in zip(recs, seg_starts):
+    for k, (rec, base) in enumerate(zip(recs, seg_starts)):
         span_by_id = {}
         for ent in rec.data.get("entities", []):
             span = _check_span(doc, rec, base + ent["start_offset"], base + ent["end_offset"], ent["label"], alignment_mode)
@@ -186,7 +186,7 @@ def build_doc(nlp: Language, recs: List[Record], alignment_mode: Optional[str] =
             events.append({"type": ent["label"], "medium": ent.get("medium"), "record": rec.rid,
                            "trigger": [span.start_char, span.end_char], "args": dict(args)})
         for cite in rec.data.get("citations", []):
-            citations.append(dict(cite, record=rec.rid))
+            citations.append(dict(cite, record=rec.rid, segment=k))
     try:
         doc.ents = sorted(ents, key=lambda s: s.start)
     except ValueError as e:

@@ -13,7 +13,9 @@ from typing import Callable, Iterable, List, Optional, Tuple
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import registry
+from spacy.util import compile_prefix_regex, compile_suffix_regex, registry
+
+FOOTNOTE_MARKER_SUFFIXES = [r"(?<=[^\W\d_][.,;:)\]”’\"»…?!])\d{1,3}", r"(?<=[”’\")\]»][.,;:)])\d{1,3}", r"(?<=[12]\d{3}[.,;:)])\d{1,3}"]
 
 from .cleaning import clean
 
@@ -66,6 +68,12 @@ class CleaningTokenizer:
 def create_cleaning_tokenizer(enabled: bool = True) -> Callable[[Language], CleaningTokenizer]:
     def make(nlp: Language) -> CleaningTokenizer:
         base = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        # footnote markers glued to the word: "Paris.3", "History).8", "path”).42"
+        suffixes = list(nlp.Defaults.suffixes or []) + FOOTNOTE_MARKER_SUFFIXES
+        base.suffix_search = compile_suffix_regex(suffixes).search
+        # French/Italian elision before a name: "l’Internationale", "d’Abernon"
+        prefixes = list(nlp.Defaults.prefixes or []) + [r"[lLdD][’'](?=[A-ZÀ-ÝА-Я])"]
+        base.prefix_search = compile_prefix_regex(prefixes).search
         return CleaningTokenizer(base, enabled=enabled)
 
     return make

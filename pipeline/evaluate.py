@@ -1,0 +1,83 @@
+"""Evaluate every component on dev and test: NER per label, dates, linking, citations, events."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+from spacy.language import Language
+from spacy.scorer import Scorer
+from spacy.tokens import Doc
+from spacy.training import Example
+
+from .corpus import read_docbin
+
+LABELS = ("PERSON", "ORG", "ARCHIVE", "DATE", "LOC")
+
+
+def predict_like(nlp: Language, ref: Doc, disable: Iterable[str] = ()) -> Doc:
+    """Run the pipeline on a reference doc's text, keeping its segmentation."""
+    doc = nlp.make_doc(ref.text)
+    doc.user_data["segments"] = ref.user_data.get("segments", doc.user_data.get("segments"))
+    for name, proc in nlp.pipeline:
+        if name in disable:
+            continue
+        doc = proc(doc)
+    return doc
+
+
+def evaluate_docs(nlp: Language, refs: List[Doc], disable: Iterable[str] = ()) -> Dict[str, object]:
+    """All metrics for one split."""
+    disable = set(disable)
+    examples = [Example(predict_like(nlp, ref, disable), ref) for ref in refs]
+    ner = Scorer.score_spans(examples, "ents")
+    scores: Dict[str, object] = {
+        "ents_p": ner["ents_p"], "ents_r": ner["ents_r"], "ents_f": ner["ents_f"],
+        "ents_per_type": {k: v for k, v in (ner["ents_per_type"] or {}).items()},
+    }
+    for name, proc in nlp.pipeline:
+        if name in disable or name in ("tok2vec", "ner", "entity_ruler", "sentencizer"):
+            continue
+        if hasattr(proc, "score"):
+            scores.update(proc.score(examples))
+    return scores
+
+
+def evaluate(nlp: Language, paths: Dict[str, Path], disable: Iterable[str] = ()) -> Dict[str, Dict[str, object]]:
+    out = {}
+    for split, path in paths.items():
+        start = time.time()
+        refs = read_docbin(nlp, path)
+        out[split] = evaluate_docs(nlp, refs, disable)
+        out[split]["seconds"] = round(time.time() - start, 2)
+    return out
+
+
+def format_table(results: Dict[str, Dict[str, object]], before: Optional[Dict[str, Dict[str, object]]] = None) -> str:
+    """A plain-text table: per-label P/R/F1 and the component metrics, per split."""
+    lines = []
+    splits = list(results)
+    header = f"{'metric':<22}" + "".join(f"{s:>12}" for s in splits)
+    if before:
+        header += "".join(f"{s + ' before':>16}" for s in splits)
+    lines.append(header)
+    lines.append("-" * len(header))
+
+    def row(name: str, get) -> None:
+        vals = [get(results[s]) for s in splits]
+        if all(v is None for v in vals):
+            return
+        line = f"{name:<22}" + "".join(f"{v:>12.3f}" if isinstance(v, (int, float)) else f"{'-':>12}" for v in vals)
+        if before:
+            olds = [get(before.get(s, {})) for s in splits]
+            line += "".join(f"{v:>16.3f}" if isinstance(v, (int, float)) else f"{'-':>16}" for v in olds)
+        lines.append(line)
+
+    for label in LABELS:
+        for m in ("p", "r", "f"):
+            row(f"{label} {m}", lambda r, l=label, m=m: (r.get("ents_per_type") or {}).get(l, {}).get(m))
+    for key in ("ents_p", "ents_r", "ents_f", "date_value_acc", "date_exact_acc", "link_b3_p", "link_b3_r",
+                "link_b3_f", "link_false_merges", "citation_exact", "citation_precision", "event_core_p",
+                "event_core_r", "event_core_f", "event_date_f"):
+        row(key, lambda r, k=key: r.get(k))
+    return "\n".join(lines)

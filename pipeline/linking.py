@@ -1,0 +1,342 @@
+"""Alias linking: one identity per real entity across spellings, scripts and documents.
+
+Every PERSON/ORG/ARCHIVE/LOC span gets ``kb_id_``, ``Span._.entity_id`` and
+``Span._.canonical``. Candidates come from the knowledge base file
+(``configs/knowledge_base.jsonl``) by increasingly loose keys, each a dict
+lookup: exact alias, normalised key (with Russian/Polish inflection undone),
+compact transliteration key, initials + surname, bare surname (the person most
+recently named with it in the document), and last a guarded fuzzy match over a
+small bucket. Names the KB lacks get ``new:<compact key>``, the same in every
+document and run, and are clustered in the document by the same rules.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+import srsly
+from rapidfuzz import fuzz
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from .kb import Entity, KnowledgeBase, read_kb, write_entities, KBError
+from .normalization import (
+    compact_key,
+    has_cyrillic,
+    lemma_key,
+    norm_key,
+    parse_person,
+    phrase_variants,
+    slugify,
+    strip_possessive,
+    surname_keys,
+)
+
+LINKED_LABELS = ("PERSON", "ORG", "ARCHIVE", "LOC")
+
+if not Span.has_extension("entity_id"):
+    Span.set_extension("entity_id", default=None)
+if not Span.has_extension("canonical"):
+    Span.set_extension("canonical", default=None)
+
+
+def doc_entities(doc: Doc) -> List[Dict]:
+    """Document-level view: one row per linked entity with all its surfaces and mention offsets."""
+    rows: Dict[str, Dict] = {}
+    for ent in doc.ents:
+        eid = ent._.entity_id or (ent.kb_id_ or None)
+        if not eid:
+            continue
+        row = rows.get(eid)
+        if row is None:
+            row = rows[eid] = {"id": eid, "canonical": ent._.canonical or ent.text, "type": ent.label_,
+                               "surfaces": [], "mentions": []}
+        if ent.text not in row["surfaces"]:
+            row["surfaces"].append(ent.text)
+        row["mentions"].append({"start": ent.start_char, "end": ent.end_char, "text": ent.text})
+    return list(rows.values())
+
+
+if not Doc.has_extension("entities"):
+    Doc.set_extension("entities", getter=doc_entities)
+
+
+def b_cubed(pred: Dict, gold: Dict) -> Dict[str, float]:
+    """B³ precision/recall/F1 over the gold mentions; ``pred``/``gold`` map mention -> cluster id.
+
+    A gold mention missing from ``pred`` counts as a singleton. Also returns
+    ``false_merges``: predicted clusters holding mentions of two or more gold entities.
+    """
+    pred_clusters: Dict = defaultdict(set)
+    gold_clusters: Dict = defaultdict(set)
+    for m, g in gold.items():
+        gold_clusters[g].add(m)
+        pred_clusters[pred.get(m, ("__singleton__", m))].add(m)
+    p_sum = r_sum = 0.0
+    for m, g in gold.items():
+        pc = pred_clusters[pred.get(m, ("__singleton__", m))]
+        gc = gold_clusters[g]
+        inter = len(pc & gc)
+        p_sum += inter / len(pc)
+        r_sum += inter / len(gc)
+    n = len(gold)
+    p = p_sum / n if n else 0.0
+    r = r_sum / n if n else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    merges = sum(1 for members in pred_clusters.values() if len({gold[m] for m in members}) > 1)
+    return {"p": p, "r": r, "f": f, "false_merges": merges}
+
+
+class _DocState:
+    """What the document has named so far: surname key -> latest PERSON entity, entity -> last position."""
+
+    def __init__(self):
+        self.surname: Dict[str, str] = {}
+        self.last_seen: Dict[str, int] = {}
+        self.new_clusters: Dict[Tuple[str, str], str] = {}
+        self.pos = 0
+
+
+class EntityLinker:
+    """Links entity spans to knowledge base ids; see the module docstring for the cascade."""
+
+    def __init__(self, nlp: Language, name: str = "historian_linker_v1", *, labels=LINKED_LABELS,
+                 fuzzy_threshold: float = 88.0, fuzzy_margin: float = 4.0, fuzzy_min_len: int = 6,
+                 new_prefix: str = "new:"):
+        self.nlp = nlp
+        self.name = name
+        self.labels = tuple(labels)
+        self.fuzzy_threshold = fuzzy_threshold
+        self.fuzzy_margin = fuzzy_margin
+        self.fuzzy_min_len = fuzzy_min_len
+        self.new_prefix = new_prefix
+        self.kb: Optional[KnowledgeBase] = None
+
+    # -- setup -------------------------------------------------------------
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
+                   nlp: Optional[Language] = None, kb_path: Optional[str] = None) -> None:
+        if kb_path is None:
+            kb_path = "configs/knowledge_base.jsonl"
+        self.kb = KnowledgeBase.from_jsonl(kb_path)
+
+    def set_kb(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def _require_kb(self) -> KnowledgeBase:
+        if self.kb is None:
+            raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
+                             "(kb_path in [initialize.components]) or load a saved pipeline")
+        return self.kb
+
+    # -- core --------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        links = self.link_spans(doc, list(doc.ents))
+        new_ents = []
+        for ent in doc.ents:
+            link = links.get((ent.start, ent.end))
+            if link is None:
+                new_ents.append(ent)
+                continue
+            new_ents.append(Span(doc, ent.start, ent.end, label=ent.label, kb_id=link[0]))
+        doc.ents = new_ents
+        for ent in doc.ents:
+            link = links.get((ent.start, ent.end))
+            if link is not None:
+                ent._.entity_id, ent._.canonical = link
+        return doc
+
+    def link_spans(self, doc: Doc, spans: List[Span]) -> Dict[Tuple[int, int], Tuple[str, str]]:
+        """(start, end) token offsets -> (entity id, canonical) for the linkable spans, in text order."""
+        kb = self._require_kb()
+        state = _DocState()
+        out = {}
+        for span in sorted(spans, key=lambda s: s.start_char):
+            if span.label_ not in self.labels:
+                continue
+            out[(span.start, span.end)] = self.resolve(span.text, span.label_, state, doc, span)
+        return out
+
+    def resolve(self, text: str, label: str, state: _DocState, doc: Optional[Doc] = None,
+                span: Optional[Span] = None) -> Tuple[str, str]:
+        kb = self._require_kb()
+        state.pos += 1
+        surface = strip_possessive(text)
+        person = parse_person(surface) if label == "PERSON" else None
+        eid = None
+        # a bare surname means the person most recently named with it in this document
+        if person is not None and person.bare and " " not in surface.strip():
+            for sk in surname_keys(person.surname):
+                if sk in state.surname:
+                    eid = state.surname[sk]
+                    break
+        if eid is None:
+            eid = self._lookup(surface, label, person, state, doc, span)
+        if eid is None:
+            eid, canonical = self._new_id(surface, label, person, state)
+        else:
+            canonical = kb.entities[eid].canonical if eid in kb.entities else state.new_clusters.get(("canon", eid), surface)
+        state.last_seen[eid] = state.pos
+        if person is not None:
+            for sk in surname_keys(person.surname):
+                state.surname[sk] = eid
+        return eid, canonical
+
+    def _lookup(self, surface, label, person, state, doc, span) -> Optional[str]:
+        kb = self.kb
+        ids = kb.exact.get((label, surface.casefold()))
+        if ids:
+            return self._choose(ids, person, state, doc, span)
+        variants = phrase_variants(surface)
+        for v in variants:
+            ids = kb.norm.get((label, norm_key(v)))
+            if ids:
+                return self._choose(ids, person, state, doc, span)
+        if has_cyrillic(surface):
+            ids = kb.norm.get((label, "~" + lemma_key(surface)))
+            if ids:
+                return self._choose(ids, person, state, doc, span)
+        for v in variants:
+            ids = kb.compact.get((label, compact_key(v)))
+            if ids:
+                return self._choose(ids, person, state, doc, span)
+        if person is not None:
+            eid = self._person_lookup(person, state, doc, span)
+            if eid:
+                return eid
+        return self._fuzzy(surface, label, person, state, doc, span)
+
+    def _person_lookup(self, person, state, doc, span) -> Optional[str]:
+        """Initials + surname ("В.Л. Копп", "A. Joffe"), or a bare surname the KB knows."""
+        kb = self.kb
+        for sk in surname_keys(person.surname):
+            cands = kb.surnames.get(sk)
+            if not cands:
+                continue
+            ids = list(cands)
+            if person.initials:
+                first = person.initials[0]
+                ids = [i for i in ids if not cands[i] or first in cands[i]]
+                if not ids:
+                    return None  # a known surname with other initials is someone else
+            return self._choose(ids, person, state, doc, span)
+        return None
+
+    def _fuzzy(self, surface, label, person, state, doc, span) -> Optional[str]:
+        """Last resort for misspellings (Simmons -> Simons), guarded against look-alikes:
+        long keys only, one clear winner, same first letter and type, and for people the
+        surname alone is compared and given names/initials must agree."""
+        kb = self.kb
+        key = compact_key(person.surname) if person is not None else compact_key(surface)
+        if len(key.replace(" ", "")) < self.fuzzy_min_len:
+            return None
+        scores: Dict[str, float] = {}
+        bucket = kb.surname_buckets.get(key[:1], ()) if person is not None else kb.fuzzy_buckets.get((label, key[:1]), ())
+        for cand_key, eid in bucket:
+            if abs(len(cand_key) - len(key)) > 2:
+                continue
+            s = fuzz.ratio(key, cand_key)
+            if s >= self.fuzzy_threshold and s > scores.get(eid, 0):
+                scores[eid] = s
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < self.fuzzy_margin:
+            return None
+        eid = ranked[0][0]
+        if person is not None and person.initials:
+            known = kb.person_initials.get(eid)
+            if known and person.initials[0] not in known:
+                return None
+        return eid
+
+    def _choose(self, ids: List[str], person, state, doc, span) -> str:
+        """Pick among several candidates: the one named most recently in the document,
+        then matching initials, then description words found in the sentence, then KB order."""
+        if len(ids) == 1:
+            return ids[0]
+        seen = [i for i in ids if i in state.last_seen]
+        if seen:
+            return max(seen, key=lambda i: state.last_seen[i])
+        if person is not None and person.initials:
+            kb = self.kb
+            sks = surname_keys(person.surname)
+            narrowed = [i for i in ids if any(person.initials[0] in kb.surnames.get(sk, {}).get(i, ()) for sk in sks)]
+            if len(narrowed) == 1:
+                return narrowed[0]
+        if span is not None:
+            window = span.doc.text[max(0, span.start_char - 300): span.end_char + 300]
+            context = set(norm_key(window).split())
+            best, best_score = None, 0
+            for i in ids:
+                words = {w for w in norm_key(self.kb.entities[i].description).split() if len(w) > 3}
+                score = len(words & context)
+                if score > best_score:
+                    best, best_score = i, score
+            if best is not None:
+                return best
+        return min(ids, key=lambda i: self.kb.order.get(i, 0))
+
+    def _new_id(self, surface, label, person, state) -> Tuple[str, str]:
+        """Deterministic id for a name the KB lacks; a bare surname joins an earlier full name."""
+        slug = slugify(surface) or slugify(norm_key(surface)) or "unknown"
+        eid = f"{self.new_prefix}{slug}"
+        state.new_clusters.setdefault(("canon", eid), surface)
+        return eid, state.new_clusters[("canon", eid)]
+
+    # -- scoring -----------------------------------------------------------
+    def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, float]:
+        """B³ over gold mentions: the linker runs on the reference entity spans and its
+        clusters are compared with the clusters given by the reference ``kb_id_``."""
+        pred: Dict = {}
+        gold: Dict = {}
+        for n, eg in enumerate(examples):
+            ref = eg.reference
+            spans = [e for e in ref.ents if e.label_ in self.labels and e.kb_id_]
+            links = self.link_spans(ref, spans)
+            for e in spans:
+                m = (n, e.start_char, e.end_char)
+                gold[m] = e.kb_id_
+                pred[m] = links[(e.start, e.end)][0]
+        res = b_cubed(pred, gold)
+        return {"link_b3_p": res["p"], "link_b3_r": res["r"], "link_b3_f": res["f"],
+                "link_false_merges": float(res["false_merges"])}
+
+    # -- serialisation -----------------------------------------------------
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg.json", {"labels": list(self.labels), "fuzzy_threshold": self.fuzzy_threshold,
+                                             "fuzzy_margin": self.fuzzy_margin, "fuzzy_min_len": self.fuzzy_min_len,
+                                             "new_prefix": self.new_prefix})
+        if self.kb is not None:
+            write_entities(path / "kb.jsonl", self.kb.entities.values())
+
+    def from_disk(self, path, *, exclude=tuple()) -> "EntityLinker":
+        path = Path(path)
+        if (path / "cfg.json").exists():
+            cfg = srsly.read_json(path / "cfg.json")
+            self.labels = tuple(cfg.get("labels", self.labels))
+            self.fuzzy_threshold = cfg.get("fuzzy_threshold", self.fuzzy_threshold)
+            self.fuzzy_margin = cfg.get("fuzzy_margin", self.fuzzy_margin)
+            self.fuzzy_min_len = cfg.get("fuzzy_min_len", self.fuzzy_min_len)
+            self.new_prefix = cfg.get("new_prefix", self.new_prefix)
+        if (path / "kb.jsonl").exists():
+            self.kb = KnowledgeBase.from_jsonl(path / "kb.jsonl")
+        return self
+
+
+@Language.factory(
+    "historian_linker_v1",
+    assigns=["doc.ents", "span._.entity_id", "span._.canonical"],
+    requires=["doc.ents"],
+    default_config={"labels": list(LINKED_LABELS), "fuzzy_threshold": 88.0, "fuzzy_margin": 4.0,
+                    "fuzzy_min_len": 6, "new_prefix": "new:"},
+    default_score_weights={"link_b3_f": 1.0, "link_b3_p": 0.0, "link_b3_r": 0.0, "link_false_merges": None},
+)
+def make_entity_linker(nlp: Language, name: str, labels: List[str], fuzzy_threshold: float, fuzzy_margin: float,
+                       fuzzy_min_len: int, new_prefix: str) -> EntityLinker:
+    return EntityLinker(nlp, name, labels=labels, fuzzy_threshold=fuzzy_threshold, fuzzy_margin=fuzzy_margin,
+                        fuzzy_min_len=fuzzy_min_len, new_prefix=new_prefix)

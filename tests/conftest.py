@@ -1,0 +1,47 @@
+from pathlib import Path
+
+import pytest
+import spacy
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_ebe918235459f401.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_raw() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_clean(seed_raw):
+    from pipeline.cleaning import clean
+
+    return clean(seed_raw)
+
+
+def make_rule_pipeline(patterns):
+    """A small real pipeline: cleaning tokenizer, entity ruler, dates, linker, citations, events."""
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "historian.CleaningTokenizer.v1"}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(patterns)
+    nlp.add_pipe("sentencizer")
+    for name, factory in (("dates", "historian_dates_v1"), ("linker", "historian_linker_v1"),
+                          ("citations", "historian_citations_v1"), ("events", "historian_events_v1")):
+        nlp.add_pipe(factory, name=name)
+    nlp.get_pipe("dates").initialize(tables_path=str(ROOT / "configs" / "dates"))
+    nlp.get_pipe("linker").initialize(kb_path=str(ROOT / "configs" / "knowledge_base.jsonl"))
+    nlp.get_pipe("citations").initialize(fields_path=str(ROOT / "configs" / "citations"))
+    nlp.get_pipe("events").initialize(rules_path=str(ROOT / "configs" / "events"))
+    return nlp
+
+
+@pytest.fixture(scope="session")
+def rule_nlp():
+    from pipeline.patterns import read_patterns
+
+    people = [{"label": "PERSON", "pattern": p} for p in
+              ["Kopp", "Chicherin", "Lenin", "Trotsky", "Viktor Kopp", "Ago von Maltzan", "Maltzan", "Simmons",
+               "Seeckt", "Joffe", "Krasin", "Radek"]]
+    orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr"]]
+    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland"]]
+    return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs)

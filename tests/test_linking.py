@@ -1,0 +1,148 @@
+"""The linker through the whole component, on sentences like the seed's, with the shipped KB."""
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+import pipeline.linking  # noqa: F401  (registers the factory and extensions)
+from pipeline.linking import b_cubed, doc_entities
+
+KB = Path(__file__).resolve().parent.parent / "configs" / "knowledge_base.jsonl"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historian_linker_v1")
+    nlp.get_pipe("historian_linker_v1").initialize(kb_path=str(KB))
+    return nlp
+
+
+def make_doc(nlp, text, mentions):
+    """mentions: [(surface, label)] in text order; each is located after the previous one."""
+    doc = nlp.make_doc(text)
+    spans, pos = [], 0
+    for surface, label in mentions:
+        start = text.index(surface, pos)
+        pos = start + len(surface)
+        span = doc.char_span(start, pos, label=label)
+        assert span is not None, surface
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+def link(nlp, text, mentions):
+    doc = nlp(make_doc(nlp, text, mentions))
+    return doc, [(e.text, e.kb_id_) for e in doc.ents]
+
+
+MUST_LINK = [
+    ("joffe_adolf", "PERSON", "Adolf Joffe led the delegation. Joffe wrote to Lenin; Ioffe, Иоффе and А.А. Иоффе are one man.",
+     ["Adolf Joffe", "Joffe", "Ioffe", "Иоффе", "А.А. Иоффе"]),
+    ("simons_walter", "PERSON", "Kopp met Minister Simmons; Walter Simons had replied to Chicherin.",
+     ["Simmons", "Walter Simons"]),
+    ("kopp_viktor", "PERSON", "Viktor Leontevich Kopp wrote; Kopp’s report reached Moscow. Письмо Коппа; В.Л. Копп; Копп писал.",
+     ["Viktor Leontevich Kopp", "Kopp’s", "Коппа", "В.Л. Копп", "Копп"]),
+    ("rgaspi", "ARCHIVE", "See RGASPI, fond 17; the Russian State Archive of Socio-Political History, i.e. Rossiiskii Gosudarstvennyi Arkhiv "
+     "Sotsialno-Politicheskoi Istorii, formerly the Russian Central Archive of Social and Political History.",
+     ["RGASPI", "Russian State Archive of Socio-Political History", "Rossiiskii Gosudarstvennyi Arkhiv Sotsialno-Politicheskoi Istorii",
+      "Russian Central Archive of Social and Political History"]),
+    ("reichswehr", "ORG", "The head of the Reichwehr, General von Seeckt, spoke for the Reichswehr.", ["Reichwehr", "Reichswehr"]),
+    ("zinoviev_grigory", "PERSON", "Grigory Zinovev arrived; Zinoviev spoke in Halle; Зиновьев был арестован.", ["Grigory Zinovev", "Zinoviev", "Зиновьев"]),
+    ("karakhan_lev", "PERSON", "Chicherin, his deputy Lev Karachan, and Karakhan again.", ["Lev Karachan", "Karakhan"]),
+    ("chicherin_georgy", "PERSON", "Чичерин ответил. Chicherin replied. Tschitscherin antwortete. Telegram to Чичерину.",
+     ["Чичерин", "Chicherin", "Tschitscherin", "Чичерину"]),
+    ("comintern", "ORG", "The Second Congress of the Third International; the head of the Comintern.", ["Third International", "Comintern"]),
+    ("germany", "LOC", "relations with Germany; в Германии; the Weimar Republic.", ["Germany", "Германии", "Weimar Republic"]),
+]
+
+
+@pytest.mark.parametrize("eid,label,text,surfaces", MUST_LINK, ids=[m[0] for m in MUST_LINK])
+def test_must_link(nlp, eid, label, text, surfaces):
+    doc, links = link(nlp, text, [(s, label) for s in surfaces])
+    assert [l for _, l in links] == [eid] * len(surfaces), links
+    assert all(e._.entity_id == eid for e in doc.ents)
+    assert all(e._.canonical == nlp.get_pipe("historian_linker_v1").kb.get(eid).canonical for e in doc.ents)
+
+
+MUST_NOT_LINK = [
+    ("On 13 March Wolfgang Kapp marched on Berlin, while Viktor Kopp was in Berlin. Kapp fled; Kopp stayed.",
+     [("Wolfgang Kapp", "PERSON"), ("Viktor Kopp", "PERSON"), ("Kapp", "PERSON"), ("Kopp", "PERSON")],
+     ["kapp_wolfgang", "kopp_viktor", "kapp_wolfgang", "kopp_viktor"]),
+    ("Lev Kamenev went to London. Kamenev negotiated. Sergei Kamenev ordered plans. Kamenev was the commander.",
+     [("Lev Kamenev", "PERSON"), ("Kamenev", "PERSON"), ("Sergei Kamenev", "PERSON"), ("Kamenev", "PERSON")],
+     ["kamenev_lev", "kamenev_lev", "kamenev_sergei", "kamenev_sergei"]),
+    ("Adolf Joffe headed the mission; decades later Adolf Hitler signed the pact. Hitler and Joffe never met.",
+     [("Adolf Joffe", "PERSON"), ("Adolf Hitler", "PERSON"), ("Hitler", "PERSON"), ("Joffe", "PERSON")],
+     ["joffe_adolf", "hitler_adolf", "hitler_adolf", "joffe_adolf"]),
+    # type must agree: the same string as ORG and LOC
+    ("The Reichstag met in Berlin.", [("Reichstag", "LOC"), ("Berlin", "LOC")], ["new:reichstag", "berlin"]),
+]
+
+
+@pytest.mark.parametrize("text,mentions,expected", MUST_NOT_LINK)
+def test_must_not_link(nlp, text, mentions, expected):
+    _, links = link(nlp, text, mentions)
+    assert [l for _, l in links] == expected
+
+
+def test_lookalikes_outside_kb_stay_apart(tmp_path):
+    """With Kapp missing from the KB, 'Kapp' must not fall onto Kopp by fuzzy matching."""
+    rows = [l for l in KB.read_text(encoding="utf8").splitlines() if '"id": "kapp_wolfgang"' not in l]
+    kb = tmp_path / "kb.jsonl"
+    kb.write_text("\n".join(rows) + "\n", encoding="utf8")
+    nlp = spacy.blank("en")
+    linker = nlp.add_pipe("historian_linker_v1")
+    linker.initialize(kb_path=str(kb))
+    _, links = link(nlp, "Wolfgang Kapp and Viktor Kopp. Kapp fled.",
+                    [("Wolfgang Kapp", "PERSON"), ("Viktor Kopp", "PERSON"), ("Kapp", "PERSON")])
+    assert links[1][1] == "kopp_viktor"
+    assert links[0][1].startswith("new:") and links[2][1] == links[0][1]
+
+
+def test_unknown_names_get_stable_ids_across_documents(nlp):
+    _, a = link(nlp, "Hans Kurtzmann met Kopp. Kurtzmann left.", [("Hans Kurtzmann", "PERSON"), ("Kopp", "PERSON"), ("Kurtzmann", "PERSON")])
+    _, b = link(nlp, "In 1921 Hans Kurtzmann returned.", [("Hans Kurtzmann", "PERSON")])
+    assert a[0][1].startswith("new:")
+    assert a[0][1] == a[2][1] == b[0][1]
+    _, c = link(nlp, "Ганс Курцман", [("Ганс Курцман", "PERSON")])
+    assert c[0][1].startswith("new:")
+
+
+def test_doc_entities_view(nlp):
+    doc, _ = link(nlp, "Kopp met Maltzan. Коппа ждали в Берлине.", [("Kopp", "PERSON"), ("Maltzan", "PERSON"), ("Коппа", "PERSON"), ("Берлине", "LOC")])
+    view = {row["id"]: row for row in doc._.entities}
+    assert view["kopp_viktor"]["surfaces"] == ["Kopp", "Коппа"]
+    assert [m["start"] for m in view["kopp_viktor"]["mentions"]] == [0, 18]
+    assert view["berlin"]["type"] == "LOC" and view["berlin"]["canonical"] == "Berlin"
+    assert doc_entities(doc) == doc._.entities
+
+
+def test_to_disk_from_disk_round_trip(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "model")
+    assert (tmp_path / "model" / "historian_linker_v1" / "kb.jsonl").exists()
+    nlp2 = spacy.load(tmp_path / "model")
+    _, links = link(nlp2, "Tschitscherin and Simmons.", [("Tschitscherin", "PERSON"), ("Simmons", "PERSON")])
+    assert [l for _, l in links] == ["chicherin_georgy", "simons_walter"]
+
+
+def test_b_cubed_and_false_merges():
+    gold = {1: "a", 2: "a", 3: "b"}
+    assert b_cubed({1: "x", 2: "x", 3: "y"}, gold)["f"] == pytest.approx(1.0)
+    merged = b_cubed({1: "x", 2: "x", 3: "x"}, gold)
+    assert merged["false_merges"] == 1 and merged["p"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3) / 3)
+    split = b_cubed({1: "x", 2: "y", 3: "z"}, gold)
+    assert split["p"] == 1.0 and split["r"] == pytest.approx((0.5 + 0.5 + 1) / 3) and split["false_merges"] == 0
+
+
+def test_scorer_runs_on_reference_spans(nlp):
+    text = "Wolfgang Kapp and Viktor Kopp. Kopp wrote to Simmons."
+    ref = make_doc(nlp, text, [("Wolfgang Kapp", "PERSON"), ("Viktor Kopp", "PERSON"), ("Kopp", "PERSON"), ("Simmons", "PERSON")])
+    gold_ids = ["kapp_wolfgang", "kopp_viktor", "kopp_viktor", "simons_walter"]
+    ref.ents = [Span(ref, e.start, e.end, label=e.label_, kb_id=k) for e, k in zip(ref.ents, gold_ids)]
+    scores = nlp.evaluate([Example(nlp.make_doc(text), ref)])
+    assert scores["link_b3_f"] == pytest.approx(1.0)
+    assert scores["link_false_merges"] == 0
