@@ -215,6 +215,10 @@ def clean(raw: str) -> CleanText:
         n = int(m.group(1))
         if n == expected or (loose and expected < n <= expected + 2 and len(m.group(2)) >= 2):
             return n
+        if expected == 1 and loose and last_body is not None:
+            # an excerpt whose footnotes start at 41: the body before carries the marker
+            if any(int(mm.group(1)) == n for mm in MARKER.finditer(last_body.text)):
+                return n
         return None
 
     after_header = False
@@ -294,7 +298,7 @@ def _assemble(raw: str, paras: List[_Para]) -> CleanText:
         found = []
         for m in MARKER.finditer(p.text):
             n = int(m.group(1))
-            if expected <= n <= expected + 2 and n in footnotes:
+            if (expected <= n <= expected + 2 or (expected == 1 and not found)) and n in footnotes:
                 found.append((n, m.start()))
                 expected = n + 1
         markers[p.order] = found

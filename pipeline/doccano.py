@@ -19,7 +19,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlparse
 
 import requests
@@ -258,14 +258,26 @@ class Doccano:
         pid = self.find_project(name)
         if pid is None:
             raise DoccanoError(f"doccano at {self.url} has no project named {name!r} (create it with `push`)")
+        self._check_project(pid, name)
         return pid
+
+    def _check_project(self, pid: int, name: str) -> None:
+        info = self._request("GET", f"projects/{pid}", "read the project settings")
+        if info.get("project_type") != "SequenceLabeling" or not info.get("use_relation"):
+            raise DoccanoError(
+                f"doccano project {name!r} is a {info.get('project_type')} project"
+                f"{'' if info.get('use_relation') else ' without relations'}; "
+                f"the correction loop needs sequence labelling with relations (use another project name)"
+            )
 
     def ensure_project(self, name: str, description: str = "Corrections for the historian pipeline") -> int:
         """Create (or reuse) the sequence-labelling project with relations, labels and relation types."""
         from doccano_client.beta.models import Project, ProjectTypes
 
         pid = self.find_project(name)
-        if pid is None:
+        if pid is not None:
+            self._check_project(pid, name)
+        else:
             project = Project(
                 name=name, description=description, project_type=ProjectTypes.SEQUENCE_LABELING,
                 guideline="See training/ANNOTATION.md: flat spans; relations go from a trigger to its argument.",
@@ -433,7 +445,7 @@ def record_to_line(record: Dict[str, Any]) -> str:
         "doc_key": str(record.get("doc_key") or ""),
         "segment": str(record.get("segment") or "body"),
         "footnote": "" if footnote is None else str(footnote),
-        "record": json.dumps(rest, ensure_ascii=False, sort_keys=True),
+        "record": json.dumps(rest, ensure_ascii=False),
     }
     return json.dumps(line, ensure_ascii=False)
 

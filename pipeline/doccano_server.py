@@ -28,7 +28,7 @@ from typing import Dict, List, Optional
 
 import typer
 
-from .doccano import DEFAULT_PORT, DoccanoError, ROOT, api_answers, load_credentials
+from .doccano import DEFAULT_PORT, DoccanoError, ROOT, api_answers, load_credentials, setting
 
 # The only place the server's versions are pinned: doccano 1.8.4 breaks with
 # marshmallow 4 and numpy 2, which pip would otherwise pick.
@@ -251,27 +251,31 @@ def up(paths: ServerPaths, port: int = DEFAULT_PORT, workers: int = 2) -> str:
 
 
 def down(paths: ServerPaths, timeout: float = 15.0) -> None:
-    """Stop the processes this module started (by their pid files)."""
+    """Stop the processes this module started (by their pid files): TERM, then KILL after `timeout`."""
+    pids = {}
     for name in ("web", "worker"):
-        pid_file = paths.pid_file(name)
-        pid = _read_pid(pid_file)
+        pid = _read_pid(paths.pid_file(name))
         if pid is not None:
-            # each process was started in its own session: its group holds its children
-            try:
-                os.killpg(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            deadline = time.monotonic() + timeout
-            while _pid_alive(pid) and time.monotonic() < deadline:
-                _reap(pid)
-                time.sleep(0.1)
-            if _pid_alive(pid):
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                _reap(pid)
-        pid_file.unlink(missing_ok=True)
+            pids[name] = pid
+            _signal_group(pid, signal.SIGTERM)  # each runs in its own session: the group holds its children
+    deadline = time.monotonic() + timeout
+    while any(_pid_alive(p) for p in pids.values()) and time.monotonic() < deadline:
+        for pid in pids.values():
+            _reap(pid)
+        time.sleep(0.1)
+    for pid in pids.values():
+        if _pid_alive(pid):
+            _signal_group(pid, signal.SIGKILL)
+            _reap(pid)
+    for name in ("web", "worker"):
+        paths.pid_file(name).unlink(missing_ok=True)
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def _reap(pid: int) -> None:
@@ -298,12 +302,12 @@ def install_cmd() -> None:
 
 
 @cli.command("up")
-def up_cmd(port: int = typer.Option(int(os.environ.get("DOCCANO_PORT", DEFAULT_PORT)), help="port on 127.0.0.1")) -> None:
+def up_cmd(port: Optional[int] = typer.Option(None, help="port on 127.0.0.1 (default: $DOCCANO_PORT or 8000)")) -> None:
     """Start doccano (web + worker) on 127.0.0.1:PORT and wait until it answers."""
     paths = ServerPaths.from_env()
     start = time.monotonic()
     try:
-        url = up(paths, port)
+        url = up(paths, port or int(setting("DOCCANO_PORT") or DEFAULT_PORT))
     except DoccanoError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(1)

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from .tokenizer import raw_span
 
 DEFAULT_MAX_BYTES = 5_000_000
+COMMON_ENCODINGS = ("cp1251", "cp1252", "cp1250", "koi8_r", "iso8859_2", "latin_1", "cp866")
 
 
 class InputError(ValueError):
@@ -42,7 +43,13 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Tuple[str, Opti
     except UnicodeDecodeError as e:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
+        results = [r for r in from_bytes(data) if r.percent_coherence >= 10]
+        best = results[0] if results else None
+        if best is not None:
+            # near-ties (mac_cyrillic vs cp1251, mac_roman vs cp1252) go to the common Windows/ISO code pages
+            close = [r for r in results if r.percent_chaos <= best.percent_chaos + 1
+                     and r.percent_coherence >= best.percent_coherence - 20]
+            best = next((r for enc in COMMON_ENCODINGS for r in close if r.encoding == enc), best)
         if best is None or best.percent_chaos > 10 or best.encoding in ("utf_8",):
             raise InputError(f"{path}: not UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r}) and the encoding "
                              "cannot be detected reliably; convert it to UTF-8") from None

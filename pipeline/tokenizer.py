@@ -13,7 +13,7 @@ from typing import Callable, Iterable, List, Optional, Tuple
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import compile_prefix_regex, compile_suffix_regex, registry
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 FOOTNOTE_MARKER_SUFFIXES = [r"(?<=[^\W\d_][.,;:)\]”’\"»…?!])\d{1,3}", r"(?<=[”’\")\]»][.,;:)])\d{1,3}", r"(?<=[12]\d{3}[.,;:)])\d{1,3}"]
 
@@ -74,6 +74,9 @@ def create_cleaning_tokenizer(enabled: bool = True) -> Callable[[Language], Clea
         # French/Italian elision before a name: "l’Internationale", "d’Abernon"
         prefixes = list(nlp.Defaults.prefixes or []) + [r"[lLdD][’'](?=[A-ZÀ-ÝА-Я])"]
         base.prefix_search = compile_prefix_regex(prefixes).search
+        # "pre-1914", "mid-1923": a hyphen between a word and a year
+        infixes = list(nlp.Defaults.infixes or []) + [r"(?<=[^\W\d_])-(?=\d)"]
+        base.infix_finditer = compile_infix_regex(infixes).finditer
         return CleaningTokenizer(base, enabled=enabled)
 
     return make

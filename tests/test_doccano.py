@@ -11,14 +11,12 @@ import secrets
 import socket
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.doccano import Doccano, DoccanoError, record_to_line, validate_annotations
+from pipeline.doccano import Doccano, DoccanoError, Example, record_to_line, validate_annotations
 from pipeline.doccano_cli import app, merge_example
-from pipeline.doccano import Example
 from pipeline.doccano_server import ServerPaths, down, install, up
 
 pytestmark = pytest.mark.doccano
@@ -368,3 +366,11 @@ def test_merge_keeps_attributes_of_unchanged_spans():
     assert merged["entities"][1:] == base["entities"][1:]
     assert merged["relations"][2] == {"id": 4, "from_id": 3, "to_id": 6, "type": "date"}
     assert merged["needs_review"] is True
+
+
+def test_push_refuses_a_project_without_relations(server, client, project_name, tmp_path):
+    from doccano_client.beta.models import Project, ProjectTypes
+
+    client._client.projects.create(Project(name=project_name, description="no relations", project_type=ProjectTypes.SEQUENCE_LABELING))
+    result = push(tmp_path, make_records(), project_name)
+    assert result.exit_code == 1 and "without relations" in result.output

@@ -1,0 +1,72 @@
+"""Events from formulaic footnotes and narrative sentences, through a real (rule-based) pipeline."""
+import pytest
+
+
+def _core(ev):
+    ids = lambda role: sorted(a["text"] for a in ev[role])
+    if ev["type"] == "MEETING":
+        return ("MEETING", ids("participant"))
+    return ("COMMUNICATION", ev["medium"], ids("sender"), ids("recipient"))
+
+
+CASES = [
+    ("Kopp’s report for Chicherin from Berlin of 2 March 1921.",
+     ("COMMUNICATION", "report", ["Kopp"], ["Chicherin"]), "Berlin", "1921-03-02"),
+    ("Chicherin’s telegram to Kopp of 25 Feb. 1921.",
+     ("COMMUNICATION", "telegram", ["Chicherin"], ["Kopp"]), None, "1921-02-25"),
+    ("Letter from Simmons to Chicherin, 22 July 1920.",
+     ("COMMUNICATION", "letter", ["Simmons"], ["Chicherin"]), None, "1920-07-22"),
+    ("In 1920 the situation changed. On 23 August, Chicherin wrote to Kopp that the talks must wait.",
+     ("COMMUNICATION", "letter", ["Chicherin"], ["Kopp"]), None, "1920-08-23"),
+    ("In 1921 Kopp returned to Moscow. On 27 January Kopp was received by Lenin.",
+     ("MEETING", ["Kopp", "Lenin"]), None, "1921-01-27"),
+    ("In July 1920 the war went on. On 11 July Kopp met with Ago von Maltzan in Berlin.",
+     ("MEETING", ["Ago von Maltzan", "Kopp"]), "Berlin", "1920-07-11"),
+]
+
+
+@pytest.mark.parametrize("text,core,place,date", CASES)
+def test_event_patterns(rule_nlp, text, core, place, date):
+    doc = rule_nlp(text)
+    assert [_core(ev) for ev in doc._.events] == [core]
+    (ev,) = doc._.events
+    assert (ev["place"] or {}).get("text") == place
+    assert (ev["date"] or {}).get("value") == date
+    assert 0 < ev["confidence"] < 1
+
+
+def test_pronoun_sender_and_copies(rule_nlp):
+    doc = rule_nlp("Kopp was dissatisfied in 1920. In a letter to Chicherin of 7 September (with copies "
+                   "forwarded to Lenin and Trotsky), he lamented the delay.")
+    (ev,) = doc._.events
+    assert [a["text"] for a in ev["sender"]] == ["Kopp"]
+    assert [a["text"] for a in ev["recipient"]] == ["Chicherin"]
+    assert sorted(a["text"] for a in ev["cc"]) == ["Lenin", "Trotsky"]
+    assert ev["date"]["value"] == "1920-09-07" and ev["date"]["year_inferred"] is True
+
+
+def test_body_and_footnote_are_one_event_with_source(rule_nlp):
+    text = ("In 1920 the talks stalled. On 7 September, Kopp wrote to Chicherin from Berlin.41\n\n"
+            "41 RGASPI, fond 17, op. 3, d. 2137, pp. 19–25, Kopp’s report for Chicherin from Berlin of 7 Sept. 1920.")
+    doc = rule_nlp(text)
+    comms = [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"]
+    assert len(comms) == 1
+    (ev,) = comms
+    assert ev["date"]["value"] == "1920-09-07"
+    assert ev["source"]["delo"] == "2137" and ev["source"]["archive"]["entity_id"] == "rgaspi"
+    assert len(ev["segments"]) == 2
+
+
+def test_no_event_without_required_arguments(rule_nlp):
+    assert rule_nlp("The report was long and the meeting was short.")._.events == []
+    assert rule_nlp("Kopp wrote a long report.")._.events == []
+
+
+def test_learned_triggers_come_from_gold(rule_nlp):
+    from spacy.training import Example
+    from pipeline.events import learn_triggers
+
+    ref = rule_nlp.make_doc("Kopp cabled Chicherin. The cable was lost.")
+    ref.user_data["gold_events"] = [{"type": "COMMUNICATION", "medium": "telegram", "trigger": [5, 11], "args": {}}]
+    learned = learn_triggers([Example(ref.copy(), ref)])
+    assert learned["cabled"] == {"type": "COMMUNICATION", "medium": "telegram", "precision": 1.0}
