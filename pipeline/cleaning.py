@@ -174,6 +174,8 @@ def clean(raw: str) -> CleanText:
         return f"{left}-{right}".lower() in vocab_hyphenated
 
     def is_noise(i: int) -> bool:
+        if len(lines) < 4:  # a short text is content, not a PDF page
+            return False
         text = lines[i][1]
         if URL_LINE.match(text) or PAGE_NUMBER_LINE.match(text):
             return True

@@ -131,6 +131,30 @@ def extract_cmd(paths: List[Path] = typer.Argument(..., help=".txt files or fold
         raise typer.Exit(1)
 
 
+@app.command("uner")
+def uner_cmd(source: List[Path] = typer.Argument(..., help="UNER .iob2 files or folders (first existing one is used)"),
+             output: Path = typer.Option(Path("corpus/uner.spacy")),
+             config: Path = typer.Option(Path("configs/default.cfg"))):
+    """Convert the optional UNER English-EWT data (PER/ORG/LOC) to a .spacy file."""
+    import spacy
+    from .corpus import write_docbin
+    from .uner import read_iob2
+
+    folder = next((p for p in source if p.exists()), None)
+    if folder is None:
+        _fail(f"no UNER data at {', '.join(map(str, source))}; run `spacy project assets` or leave UNER out")
+    files = sorted(folder.glob("*.iob2")) if folder.is_dir() else [folder]
+    from .training import blank_from_config
+    from .uner import keep_clean
+
+    nlp = blank_from_config(config)
+    docs = [d for f in files for d in read_iob2(nlp, f)]
+    kept = keep_clean(nlp, docs)
+    write_docbin(kept, output)
+    typer.echo(f"{len(kept)} UNER sentences from {len(files)} file(s) -> {output}"
+               f" ({len(docs) - len(kept)} left out: the cleaner would change their text)")
+
+
 @app.command("evaluate")
 def evaluate_cmd(model: Path = typer.Argument(..., help="trained pipeline"),
                  dev: Path = typer.Option(Path("corpus/dev.spacy")),
