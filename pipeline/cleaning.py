@@ -247,7 +247,6 @@ def clean(raw: str) -> CleanText:
             number = None if n == 0 else n
             if n:
                 expected = n + 1
-            m = FOOTNOTE_START.match(content)
             cur = last_fn = new_para("footnote", number)
             cur.add_line(content, raw_start, hyphen_ok)
             # keep the number, drop the extra spaces after it (see _rewrite)

@@ -136,7 +136,6 @@ def uner_cmd(source: List[Path] = typer.Argument(..., help="UNER .iob2 files or 
              output: Path = typer.Option(Path("corpus/uner.spacy")),
              config: Path = typer.Option(Path("configs/default.cfg"))):
     """Convert the optional UNER English-EWT data (PER/ORG/LOC) to a .spacy file."""
-    import spacy
     from .corpus import write_docbin
     from .uner import read_iob2
 
@@ -206,7 +205,6 @@ def benchmark_cmd(model: Path = typer.Argument(...), text: Path = typer.Option(P
         raw, _ = read_text(path)
         c = clean(raw)
         paras.extend(c.text[s.start:s.end] for s in c.segments)
-    per_round = sum(len(p.split()) for p in paras)
     texts = []
     total = 0
     while total < words:

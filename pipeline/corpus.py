@@ -7,11 +7,10 @@ the file, record id, offsets and text, unless the caller says how to resolve it.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional
 
 import srsly
 from spacy.language import Language
@@ -19,6 +18,7 @@ from spacy.tokens import Doc, DocBin, Span
 
 from .authoring import ENTITY_LABELS, RELATION_TYPES, SPAN_LABELS, TRIGGER_LABELS
 from .extensions import register_extensions
+from .jsonl import iter_jsonl
 
 SEGMENT_SEP = "\n\n"
 
@@ -54,14 +54,8 @@ def read_records(paths: Iterable[Path]) -> List[Record]:
             raise CorpusError(f"{p}: no such file or folder")
     records = []
     for f in files:
-        for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise CorpusError(f"{f}:{i}: not valid JSON: {e}") from None
-            if not isinstance(data, dict) or "text" not in data or "doc_key" not in data:
+        for i, data in iter_jsonl(f, CorpusError):
+            if "text" not in data or "doc_key" not in data:
                 raise CorpusError(f"{f}:{i}: a record needs at least 'text' and 'doc_key'")
             records.append(Record(f, i, data))
     return records

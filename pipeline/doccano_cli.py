@@ -33,6 +33,7 @@ from .doccano import (
     record_to_line,
     validate_annotations,
 )
+from .jsonl import iter_jsonl
 
 # attributes doccano has no field for, by span label: a new or relabelled span lacks them
 ATTRIBUTES = {
@@ -50,18 +51,7 @@ def read_records(path: Path) -> List[Tuple[int, Dict[str, Any]]]:
     """(line number, record) pairs of a JSONL file; errors name the file and line."""
     if not path.exists():
         raise DoccanoError(f"{path}: file not found")
-    out = []
-    for line_no, line in enumerate(path.read_text(encoding="utf8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DoccanoError(f"{path}:{line_no}: not valid JSON ({err.msg})") from None
-        if not isinstance(record, dict):
-            raise DoccanoError(f"{path}:{line_no}: expected a JSON object")
-        out.append((line_no, record))
-    return out
+    return list(iter_jsonl(path, DoccanoError))
 
 
 def check_record(record: Dict[str, Any], where: str) -> List[str]:

@@ -30,6 +30,8 @@ from typing import Annotated, Dict, Iterable, List, Optional, Tuple
 
 import typer
 
+from .jsonl import iter_jsonl
+
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 DOC_KEYS = ("doc_id", "source", "entities", "events", "citations")
@@ -107,18 +109,7 @@ def load_kb(path: Optional[Path]) -> Dict[str, dict]:
     """Knowledge base entries by id; a missing or empty file gives no authority ids."""
     if path is None or not Path(path).exists():
         return {}
-    kb: Dict[str, dict] = {}
-    with Path(path).open("r", encoding="utf8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except ValueError as e:
-                raise ExtractError(f"{path}:{lineno}: not valid JSON ({e})") from None
-            if isinstance(entry, dict) and entry.get("id"):
-                kb[str(entry["id"])] = entry
-    return kb
+    return {str(e["id"]): e for _, e in iter_jsonl(Path(path), ExtractError) if e.get("id")}
 
 
 def authority_uri(entry: Optional[dict]) -> Optional[str]:

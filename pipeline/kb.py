@@ -23,6 +23,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import typer
 
+from .jsonl import iter_jsonl
 from .normalization import compact_key, has_cyrillic, lemma_key, norm_key, parse_person
 
 ENTITY_TYPES = ("PERSON", "ORG", "ARCHIVE", "LOC")
@@ -271,13 +272,7 @@ def collect_annotations(records: Optional[Path], markup: Optional[Path]) -> Tupl
     if records and Path(records).exists():
         files = sorted(Path(records).glob("*.jsonl")) if Path(records).is_dir() else [Path(records)]
         for f in files:
-            for lineno, line in enumerate(f.read_text(encoding="utf8").splitlines(), 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
+            for lineno, rec in iter_jsonl(f, KBError):
                 for ent in rec.get("entities", []):
                     if ent.get("label") in ENTITY_TYPES and ent.get("entity_id"):
                         text = ent.get("text") or rec.get("text", "")[ent["start_offset"]: ent["end_offset"]]

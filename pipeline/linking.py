@@ -11,7 +11,6 @@ document and run, and are clustered in the document by the same rules.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
@@ -22,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from .kb import Entity, KnowledgeBase, read_kb, write_entities, KBError
+from .kb import KnowledgeBase, write_entities
 from .normalization import (
     compact_key,
     has_cyrillic,
@@ -150,7 +149,7 @@ class EntityLinker:
 
     def link_spans(self, doc: Doc, spans: List[Span]) -> Dict[Tuple[int, int], Tuple[str, str]]:
         """(start, end) token offsets -> (entity id, canonical) for the linkable spans, in text order."""
-        kb = self._require_kb()
+        self._require_kb()
         state = _DocState()
         out = {}
         for span in sorted(spans, key=lambda s: s.start_char):

@@ -2,7 +2,7 @@
 from pathlib import Path
 from typing import List
 
-import srsly
+from .jsonl import iter_jsonl
 from spacy.util import registry
 
 
@@ -15,14 +15,8 @@ def read_patterns(path: str) -> List[dict]:
         raise ValueError(f"{p}: no pattern files (*.jsonl)")
     patterns = []
     for f in files:
-        for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                pat = srsly.json_loads(line)
-            except ValueError as e:
-                raise ValueError(f"{f}:{i}: not valid JSON: {e}") from None
-            if not isinstance(pat, dict) or "label" not in pat or "pattern" not in pat:
+        for i, pat in iter_jsonl(f, ValueError):
+            if "label" not in pat or "pattern" not in pat:
                 raise ValueError(f"{f}:{i}: a pattern needs 'label' and 'pattern'")
             patterns.append(pat)
     return patterns

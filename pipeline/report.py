@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Dict, List, Optional, Tuple
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, List, Optional, Tuple
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
