@@ -23,7 +23,8 @@ import os
 import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -74,6 +75,7 @@ class ParsedDate:
     start: _Point
     end: Optional[_Point]  # None for a single day/month/year
     precision: str
+    julian: bool = False  # an Old Style day ("5 March O.S."): its value is the Gregorian day
 
     @property
     def has_year(self) -> bool:
@@ -102,6 +104,10 @@ class ParsedDate:
         end = _fill(self.end, year) if self.end is not None else None
         if end is not None and inferred and self.end.year is None and _key_of(end) < _key_of(start):
             end = _Point(end.year + 1, end.month, end.day)
+        if self.julian and end is None and self.precision == "day":
+            start = _julian_to_gregorian(start)
+            if start is None:
+                return None
         s = _fmt(start)
         if s is None:
             return None
@@ -111,6 +117,33 @@ class ParsedDate:
         if e is None:
             return None
         return DateValue(f"{s}/{e}", self.precision, inferred)
+
+
+def _julian_to_gregorian(p: _Point) -> Optional[_Point]:
+    """The Gregorian day of an Old Style (Julian calendar) day; None when the Julian day does not exist."""
+    if p.year is None or p.month is None or p.day is None or not 1 <= p.month <= 12 or not 0 < p.year < 10000:
+        return None
+    leap = p.year % 4 == 0  # the Julian rule: every fourth year
+    last = 29 if p.month == 2 and leap else calendar.monthrange(2001, p.month)[1]
+    if not 1 <= p.day <= last:
+        return None
+    a = (14 - p.month) // 12
+    y, m = p.year + 4800 - a, p.month + 12 * a - 3
+    jdn = p.day + (153 * m + 2) // 5 + 365 * y + y // 4 - 32083
+    try:
+        g = date.fromordinal(jdn - 1721425)
+    except ValueError:
+        return None
+    return _Point(g.year, g.month, g.day)
+
+
+def _julian_value(value: DateValue) -> DateValue:
+    """A day value read as Old Style, turned into its Gregorian day (other precisions unchanged)."""
+    if value.precision != "day" or not value.value or "/" in value.value:
+        return value
+    y, m, d = (int(x) for x in value.value.split("-"))
+    g = _julian_to_gregorian(_Point(y, m, d))
+    return DateValue(_fmt(g), "day", value.year_inferred) if g is not None else value
 
 
 def _fill(p: _Point, year: Optional[int]) -> _Point:

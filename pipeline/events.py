@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
+from .event_model import ArgumentClassifier, pair_features
 from .extensions import register_extensions
 from .tokenizer import get_segments
 
@@ -54,6 +55,8 @@ class EventExtractor:
         self.name = name
         self.rules: dict = {}
         self.learned: Dict[str, dict] = {}
+        self.model = ArgumentClassifier()
+        self.threshold = 0.4
         if rules_path:
             self._load_rules(Path(rules_path))
 
@@ -74,7 +77,123 @@ class EventExtractor:
             self._load_rules(Path(rules_path))
         if not self.rules:
             raise ValueError(f"[{self.name}] needs rules_path (configs/events) at initialize")
-        self.learned = learn_triggers(get_examples() if get_examples else [])
+        examples = list(get_examples()) if get_examples else []
+        self.learned = learn_triggers(examples)
+        X, y = self._training_instances(examples)
+        if X and len(set(y)) > 1:
+            self.model.fit(X, y)
+
+    def _training_instances(self, examples: List[Example]) -> Tuple[List[List[str]], List[str]]:
+        """(features, role) for every candidate argument of every gold trigger."""
+        from spacy.pipeline import Sentencizer
+
+        sentencizer = Sentencizer()
+        lex = self.lexicon()
+        verbs = set(self.rules.get("verb_triggers", []))
+        pronouns = set(self.rules.get("pronouns", []))
+        X: List[List[str]] = []
+        y: List[str] = []
+        for eg in examples:
+            ref = sentencizer(eg.reference.copy())
+            gold = {}
+            for ev in eg.reference.user_data.get("gold_events", []):
+                span = ref.char_span(*ev["trigger"], alignment_mode="expand")
+                if span is not None:
+                    gold[span[0].i] = ev
+            for sent, tok, sent_ents, last_person in self._iter_triggers(ref, lex, extra=set(gold)):
+                ev = gold.get(tok.i)
+                etype = ev["type"] if ev else lex[tok.lower_]["type"]
+                rule = self._rule_roles(ref, sent, tok, etype, sent_ents, last_person, pronouns, verbs, lex)
+                for cand, pron in self._candidates(ref, sent, tok, sent_ents, last_person, pronouns):
+                    role = "none"
+                    if ev is not None:
+                        cid = _ent_id(cand)
+                        for r, args in ev["args"].items():
+                            if r not in ("sender", "recipient", "cc", "participant"):
+                                continue
+                            for a in args:
+                                same_span = a.get("start") == cand.start_char and a.get("end") == cand.end_char
+                                if same_span or (pron or a.get("start") is None or
+                                                 not (sent.start_char <= a["start"] < sent.end_char)) and a.get("entity_id") == cid:
+                                    role = r
+                    X.append(pair_features(ref, sent, tok, cand, pron, rule.get((cand.start, pron)), etype))
+                    y.append(role)
+        return X, y
+
+    def _iter_triggers(self, doc: Doc, lex: Dict[str, dict], extra: Iterable[int] = ()):
+        """(sentence, trigger token, entities of the sentence, last person before it)."""
+        extra = set(extra)
+        last_person: Optional[Span] = None
+        ents = list(doc.ents)
+        ent_i = 0
+        for sent in doc.sents:
+            sent_ents = [e for e in ents if e.start >= sent.start and e.end <= sent.end]
+            while ent_i < len(ents) and ents[ent_i].end <= sent.start:
+                if ents[ent_i].label_ == "PERSON":
+                    last_person = ents[ent_i]
+                ent_i += 1
+            for tok in sent:
+                if (tok.lower_ in lex or tok.i in extra) and not tok.ent_type_:
+                    yield sent, tok, sent_ents, last_person
+
+    @staticmethod
+    def _candidates(doc, sent, tok, sent_ents, last_person, pronouns) -> List[Tuple[Span, bool]]:
+        cands = [(e, False) for e in sent_ents if e.label_ in AGENT_LABELS and abs(e.start - tok.i) <= 30]
+        if last_person is not None and any(t.lower_ in pronouns for t in sent if t.i != tok.i):
+            if all(_ent_id(e) != _ent_id(last_person) for e, _ in cands):
+                cands.append((last_person, True))
+        return cands
+
+    def _rule_roles(self, doc, sent, tok, etype, sent_ents, last_person, pronouns, verbs, lex) -> Dict[tuple, str]:
+        """What the surface rules would say, as a feature for the classifier."""
+        info = lex.get(tok.lower_, {"type": etype, "medium": None, "precision": 0.5})
+        if etype == "COMMUNICATION":
+            ev = self._communication(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs)
+        else:
+            ev = self._meeting(doc, sent, tok, info, sent_ents, last_person, pronouns)
+        roles = {}
+        for role in ("sender", "recipient", "cc", "participant"):
+            for a in (ev or {}).get(role, []):
+                span = doc.char_span(a["start"], a["end"])
+                if span is not None:
+                    inside = sent.start <= span.start < sent.end
+                    roles[(span.start, not inside)] = role
+        return roles
+
+    def _learned_event(self, doc, sent, tok, info, sent_ents, last_person, pronouns, verbs, lex) -> Optional[dict]:
+        etype = info["type"]
+        rule = self._rule_roles(doc, sent, tok, etype, sent_ents, last_person, pronouns, verbs, lex)
+        scored = []
+        for cand, pron in self._candidates(doc, sent, tok, sent_ents, last_person, pronouns):
+            probs = self.model.predict_proba(pair_features(doc, sent, tok, cand, pron, rule.get((cand.start, pron)), etype))
+            scored.append((cand, probs))
+        pick = lambda role: [(c, p[role]) for c, p in scored if p[role] >= self.threshold and p[role] == max(p.values())]
+        date, place = self._date_place(doc, sent, tok, sent_ents)
+        if etype == "MEETING":
+            parts, seen = [], set()
+            for c, p in sorted(pick("participant"), key=lambda x: x[0].start):
+                if _ent_id(c) not in seen:
+                    seen.add(_ent_id(c))
+                    parts.append((c, p))
+            if len(parts) < 2:
+                return None
+            conf = info["precision"] * min(p for _, p in parts)
+            return {"type": "MEETING", "medium": None, "trigger": [tok.idx, tok.idx + len(tok)], "sender": [],
+                    "recipient": [], "cc": [], "participant": [_arg(c) for c, _ in parts], "date": date,
+                    "place": place, "confidence": round(min(conf, 0.99), 3)}
+        senders = sorted(pick("sender"), key=lambda x: -x[1])[:1]
+        if not senders:
+            return None
+        sid = _ent_id(senders[0][0])
+        recipients = [(c, p) for c, p in pick("recipient") if _ent_id(c) != sid]
+        if not recipients:
+            return None
+        cc = [(c, p) for c, p in pick("cc") if _ent_id(c) != sid]
+        conf = info["precision"] * min(p for _, p in senders + recipients)
+        return {"type": "COMMUNICATION", "medium": info.get("medium") or "message",
+                "trigger": [tok.idx, tok.idx + len(tok)], "sender": [_arg(senders[0][0])],
+                "recipient": [_arg(c) for c, _ in recipients], "cc": [_arg(c) for c, _ in cc],
+                "participant": [], "date": date, "place": place, "confidence": round(min(conf, 0.99), 3)}
 
     def lexicon(self) -> Dict[str, dict]:
         lex = {w: {"type": t, "medium": m, "precision": 0.6} for w, (t, m) in self.rules["triggers"].items()}
@@ -92,31 +211,18 @@ class EventExtractor:
         seg_of = _segment_index(segments)
         citations = doc._.citations or []
         events: List[dict] = []
-        last_person: Optional[Span] = None
-        ents = list(doc.ents)
-        ent_i = 0
-        for sent in doc.sents:
-            sent_ents = [e for e in ents if e.start >= sent.start and e.end <= sent.end]
-            # the person most recently named before this sentence, for pronouns
-            while ent_i < len(ents) and ents[ent_i].end <= sent.start:
-                if ents[ent_i].label_ == "PERSON":
-                    last_person = ents[ent_i]
-                ent_i += 1
-            for tok in sent:
-                info = lex.get(tok.lower_)
-                if info is None or tok.ent_type_:
-                    continue
-                if info["type"] == "COMMUNICATION":
-                    ev = self._communication(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs)
-                else:
-                    ev = self._meeting(doc, sent, tok, info, sent_ents, last_person, pronouns)
-                if ev:
-                    ev["segment"] = seg_of(tok.idx)
-                    ev["evidence"] = [sent.start_char, sent.end_char]
-                    events.append(ev)
-            for e in sent_ents:
-                if e.label_ == "PERSON":
-                    last_person = e
+        for sent, tok, sent_ents, last_person in self._iter_triggers(doc, lex):
+            info = lex[tok.lower_]
+            if self.model.trained:
+                ev = self._learned_event(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs, lex)
+            elif info["type"] == "COMMUNICATION":
+                ev = self._communication(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs)
+            else:
+                ev = self._meeting(doc, sent, tok, info, sent_ents, last_person, pronouns)
+            if ev:
+                ev["segment"] = seg_of(tok.idx)
+                ev["evidence"] = [sent.start_char, sent.end_char]
+                events.append(ev)
         doc._.events = _merge_and_source(doc, events, segments, citations)
         return doc
 
@@ -227,11 +333,14 @@ class EventExtractor:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "triggers.json", self.rules)
         srsly.write_json(path / "learned.json", self.learned)
+        (path / "arguments.msgpack").write_bytes(self.model.to_bytes())
 
     def from_disk(self, path, exclude=tuple()) -> "EventExtractor":
         path = Path(path)
         self._load_rules(path / "triggers.json")
         self.learned = srsly.read_json(path / "learned.json")
+        if (path / "arguments.msgpack").exists():
+            self.model.from_bytes((path / "arguments.msgpack").read_bytes())
         return self
 
 

@@ -24,7 +24,7 @@ def make_rule_pipeline(patterns):
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "historian.CleaningTokenizer.v1"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(patterns)
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("historian_sentences_v1", config={"abbreviations_path": str(ROOT / "configs" / "sentences")})
     for name, factory in (("dates", "historian_dates_v1"), ("linker", "historian_linker_v1"),
                           ("citations", "historian_citations_v1"), ("events", "historian_events_v1")):
         nlp.add_pipe(factory, name=name)

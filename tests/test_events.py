@@ -1,5 +1,6 @@
 """Events from formulaic footnotes and narrative sentences, through a real (rule-based) pipeline."""
 import pytest
+from pathlib import Path
 
 
 def _core(ev):
@@ -70,3 +71,37 @@ def test_learned_triggers_come_from_gold(rule_nlp):
     ref.user_data["gold_events"] = [{"type": "COMMUNICATION", "medium": "telegram", "trigger": [5, 11], "args": {}}]
     learned = learn_triggers([Example(ref.copy(), ref)])
     assert learned["cabled"] == {"type": "COMMUNICATION", "medium": "telegram", "precision": 1.0}
+
+
+def test_argument_classifier_learns_roles_from_gold(rule_nlp, tmp_path):
+    """Trained on annotated relations, the classifier predicts roles (and survives to_disk)."""
+    from spacy.training import Example
+    from pipeline.event_model import ArgumentClassifier
+    from pipeline.events import EventExtractor
+
+    texts = [("Kopp wrote to Chicherin.", "COMMUNICATION", "letter", (0, 4), (14, 23)),
+             ("Chicherin wrote to Lenin.", "COMMUNICATION", "letter", (0, 9), (19, 24)),
+             ("Lenin wrote to Trotsky.", "COMMUNICATION", "letter", (0, 5), (15, 22)),
+             ("Trotsky wrote to Kopp.", "COMMUNICATION", "letter", (0, 7), (17, 21))] * 3
+    examples = []
+    for text, etype, medium, snd, rcp in texts:
+        ref = rule_nlp(text)
+        trig = text.index("wrote")
+        ref.user_data["gold_events"] = [{"type": etype, "medium": medium, "trigger": [trig, trig + 5], "args": {
+            "sender": [{"start": snd[0], "end": snd[1], "entity_id": None}],
+            "recipient": [{"start": rcp[0], "end": rcp[1], "entity_id": None}]}}]
+        examples.append(Example(ref.copy(), ref))
+    events = rule_nlp.get_pipe("events")
+    fresh = EventExtractor(rule_nlp, "events_test")
+    fresh.initialize(lambda: examples, nlp=rule_nlp, rules_path=str(Path(__file__).parent.parent / "configs" / "events"))
+    assert fresh.model.trained
+    doc = rule_nlp("Kopp wrote to Lenin.")
+    doc = fresh(doc)
+    (ev,) = doc._.events
+    assert [a["text"] for a in ev["sender"]] == ["Kopp"] and [a["text"] for a in ev["recipient"]] == ["Lenin"]
+    fresh.to_disk(tmp_path / "ev")
+    again = EventExtractor(rule_nlp, "events_again").from_disk(tmp_path / "ev")
+    assert again.model.trained
+    feats = [["bias|COMMUNICATION", "side=L|COMMUNICATION"]]
+    assert again.model.predict_proba(feats[0]) == fresh.model.predict_proba(feats[0])
+    assert events is not fresh and isinstance(fresh.model, ArgumentClassifier)

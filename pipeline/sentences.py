@@ -1,0 +1,88 @@
+"""Sentence boundaries for scholarly text: abbreviations, initials and citations do not end sentences.
+
+spaCy's punctuation sentencizer ends a sentence at every full stop, which cuts
+"RGASPI, fond 17, op. 3, d. 2137" and "A.L.P. Dennis" into pieces; events and
+dates are read sentence by sentence, so the cut loses their arguments.
+"""
+from pathlib import Path
+from typing import Iterable, Optional, Set
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .tokenizer import get_segments
+
+ENDERS = {".", "?", "!", "…", "...", "?!"}
+CLOSERS = {'"', "”", "’", "'", ")", "]", "»", "»."}
+
+
+@Language.factory("historian_sentences_v1", assigns=["token.is_sent_start"],
+                  default_config={"abbreviations_path": None})
+def make_sentences(nlp: Language, name: str, abbreviations_path: Optional[str]) -> "SentenceSplitter":
+    return SentenceSplitter(name, abbreviations_path)
+
+
+class SentenceSplitter:
+    """Set sentence starts: after . ? ! (and closing quotes or a footnote marker), before a capital."""
+
+    def __init__(self, name: str, abbreviations_path: Optional[str] = None):
+        self.name = name
+        self.abbreviations: Set[str] = set()
+        if abbreviations_path:
+            self._load(Path(abbreviations_path))
+
+    def _load(self, path: Path) -> None:
+        if path.is_dir():
+            path = path / "abbreviations.txt"
+        self.abbreviations = {l.strip().lower() for l in path.read_text(encoding="utf-8").splitlines()
+                              if l.strip() and not l.startswith("#")}
+
+    def initialize(self, get_examples=None, *, nlp=None, abbreviations_path: Optional[str] = None) -> None:
+        if abbreviations_path:
+            self._load(Path(abbreviations_path))
+
+    def _is_abbreviation(self, word: str) -> bool:
+        w = word.lower().rstrip(".")
+        return w in self.abbreviations or (len(w) == 1 and w.isalpha()) or (
+            "." in w and all(len(p) <= 1 for p in w.split(".")))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        seg_starts = {s["start"] for s in get_segments(doc)}
+        starts = [False] * len(doc)
+        starts[0] = True
+        for tok in doc:
+            if tok.idx in seg_starts or (tok.i and "\n\n" in doc[tok.i - 1].text_with_ws):
+                starts[tok.i] = True
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            ender = tok.text in ENDERS or (tok.text.endswith(".") and len(tok.text) > 1 and not tok.like_num)
+            if ender:
+                word = tok.text[:-1] if tok.text.endswith(".") and len(tok.text) > 1 else (doc[i - 1].text if i else "")
+                abbreviation = tok.text in (".",) and i and self._is_abbreviation(word) or \
+                    (tok.text.endswith(".") and len(tok.text) > 1 and self._is_abbreviation(tok.text))
+                j = i + 1
+                while j < len(doc) and (doc[j].text in CLOSERS or (doc[j].like_num and len(doc[j].text) <= 3
+                                                                  and not doc[j].whitespace_ == "" and j == i + 1)):
+                    j += 1
+                if j < len(doc) and not abbreviation:
+                    nxt = doc[j]
+                    if nxt.is_title or nxt.is_upper or nxt.text[:1] in "“\"‘«(„" or nxt.is_space:
+                        starts[j] = True
+                i = j
+                continue
+            i += 1
+        for k, tok in enumerate(doc):
+            tok.is_sent_start = starts[k]
+        return doc
+
+    def to_disk(self, path, exclude: Iterable[str] = tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "abbreviations.txt").write_text("\n".join(sorted(self.abbreviations)) + "\n", encoding="utf-8")
+
+    def from_disk(self, path, exclude: Iterable[str] = tuple()) -> "SentenceSplitter":
+        self._load(Path(path) / "abbreviations.txt")
+        return self

@@ -1,0 +1,38 @@
+"""Sentence boundaries that respect citations, initials and footnote markers."""
+import pytest
+import spacy
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "historian.CleaningTokenizer.v1"}}})
+    nlp.add_pipe("historian_sentences_v1", config={"abbreviations_path": str(ROOT / "configs" / "sentences")})
+    return nlp
+
+
+@pytest.mark.parametrize("text,sentences", [
+    ("64 RGASPI, fond 17, op. 3, d. 2137, p. 64 (Kopp’s report of 2 March 1921). Next.",
+     ["64 RGASPI, fond 17, op. 3, d. 2137, p. 64 (Kopp’s report of 2 March 1921).", "Next."]),
+    ("As A.L.P. Dennis wrote in Sept. 1920, the war was lost.3 The Red Army retreated.",
+     ["As A.L.P. Dennis wrote in Sept. 1920, the war was lost.3", "The Red Army retreated."]),
+    ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 3. Копп писал Чичерину.", ["ГАРФ, ф. 5, оп. 1, д. 2619, л. 3.", "Копп писал Чичерину."]),
+    ("“It is over.” Lenin said so!", ["“It is over.”", "Lenin said so!"]),
+])
+def test_sentences(nlp, text, sentences):
+    assert [s.text.strip() for s in nlp(text).sents] == sentences
+
+
+def test_segments_always_start_a_sentence(nlp):
+    doc = nlp("Papée reported to Beck: «Senat przestał»\n\n2 Papée's report to Beck, Gdańsk, 6 lipca 1936.")
+    assert [s.text.strip() for s in doc.sents] == ["Papée reported to Beck: «Senat przestał»",
+                                                   "2 Papée's report to Beck, Gdańsk, 6 lipca 1936."]
+
+
+def test_round_trip(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "m")
+    loaded = spacy.load(tmp_path / "m")
+    assert "op" in loaded.get_pipe("historian_sentences_v1").abbreviations
