@@ -1,9 +1,12 @@
 """Archival citations: "RGASPI, fond 17, op. 3, d. 2137, pp. 61–62" -> archive, fond, opis, delo, pages.
 
 Historians cite archives in a handful of schemes (Russian fond/opis/delo/list,
-German "R 28207, Bl. 5", British "FO 371/5421, f. 12", Polish "sygn. 5432,
-k. 18"); the keywords of each scheme come from `configs/citations/fields.json`
-so a user can add their own. "Ibid." takes the previous citation's parts.
+German "R 28207, Bl. 5" and "RH 2/2207", British "FO 371/5421, f. 12", Polish
+"MSZ, sygn. 5432, k. 18"); the keywords and bare signatures of each scheme come
+from `configs/citations/fields.json` so a user can add their own. "Ibid." takes
+the previous citation's parts only when the reference before it is archival; a
+calendar whose header names one archive lends it to entries that omit it. The
+conventions are those of training/ANNOTATION.md, "Project decisions", Citations.
 """
 from __future__ import annotations
 
@@ -20,118 +23,294 @@ from .extensions import register_extensions
 from .tokenizer import get_segments
 
 FIELDS = ("fond", "opis", "delo", "pages")
-PAGE_VALUE = r"(?:[A-Z] )?\d+[a-zv]?(?:\s*об\.?)?(?:\s*[–-]\s*\d+[a-zv]?(?:\s*об\.?)?)?"
-PAGES_VALUE = rf"{PAGE_VALUE}(?:(?:,\s*|\s+and\s+|\s+и\s+){PAGE_VALUE})*"
-SIGNATURE = r"[\w.\-–/]+(?: [\w.\-–/]+)?"
+REQUIRED = ("fond", "opis", "delo", "pages", "ibid", "kept_at")
+LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers", "verso")
+# One comma part, a parenthesis (one level of nesting inside), or a separator.
+TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
+# A full stop before a capital: the end of a sentence unless it closes a keyword ("f. R-130").
+STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚŹŻ«„“‘\"'])")
+BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(]))\s*(?P<part>[^,;:()]+)")
+
+
+def _alt(patterns: Iterable[str]) -> str:
+    """One alternation, longest keyword first so "pp." wins over "p."."""
+    return "|".join(sorted(patterns, key=len, reverse=True)) or r"(?!)"
 
 
 class CitationParser:
-    """Find and parse archival citations in a text, given where the archive names are."""
+    """Find and parse archival citations in a text, given where the archive names are.
 
-    def __init__(self, fields: Dict[str, List[str]]):
+    A citation starts at an ARCHIVE mention (or, without one, at a fond/opis/delo
+    keyword or a bare signature such as "R 9381" followed by pages) and runs
+    through comma-separated parts up to ";", a closing parenthesis, the end of
+    the sentence or a word such as "printed in". Parts before the first numbered
+    part name the fond ("AAN, MSZ, sygn. 6709"); descriptions between numbered
+    parts are skipped ("op. 2, Minutes of ..., d. 31").
+    """
+
+    def __init__(self, fields: Dict[str, list]):
         self.fields = fields
-        kw = {k: "|".join(sorted(v, key=len, reverse=True)) for k, v in fields.items()}
+        kw = {k: _alt(fields.get(k, [])) for k in LIST_KEYS}
+        verso = kw["verso"]
+        page = rf"(?:[A-Z] )?\d+[a-z]?(?:\s*(?:{verso}))?"
+        page_range = rf"{page}(?:\s*[–-]\s*{page})?"
+        self.pages_value = rf"{page_range}(?:(?:,\s*|\s+and\s+|\s+и\s+|\s+i\s+|\s+und\s+){page_range})*"
+        self.page_list_re = re.compile(rf"(?!(?:1[5-9]|20)\d\d$){self.pages_value}", re.U)
+        self.verso_end = re.compile(rf"(?:{verso})$")
+        value = r"(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?)"
         self.part_res = [
-            ("pages", re.compile(rf"^(?:{kw['pages']})\s*(?P<v>{PAGES_VALUE})", re.U)),
-            ("fond", re.compile(rf"^(?:{kw['fond']})\s*(?P<v>{SIGNATURE})", re.U)),
-            ("opis", re.compile(rf"^(?:{kw['opis']})\s*(?P<v>{SIGNATURE})", re.U)),
-            ("delo", re.compile(rf"^(?:{kw['delo']})\s*(?P<v>{SIGNATURE})", re.U)),
+            ("pages", re.compile(rf"^(?:{kw['pages']})\s*(?P<v>{self.pages_value})", re.U)),
+            ("fond", re.compile(rf"^(?:{kw['fond']})\s*{value}", re.U)),
+            ("opis", re.compile(rf"^(?:{kw['opis']})\s*{value}", re.U)),
+            ("delo", re.compile(rf"^(?:{kw['delo']})\s*{value}", re.U)),
         ]
-        self.series_re = re.compile(r"^(?P<f>[A-Z]{1,4} ?\d+)/(?P<d>\d+)$")
-        self.bare_sig_re = re.compile(r"^(?P<v>[A-Z]{1,3} \d+|[IVX]+\.\d+(?:\.\d+)*|[A-ZŁŚŻ]{2,6})$")
-        self.ibid_re = re.compile(rf"(?:{kw['ibid']})(?:,\s*(?P<rest>[^;]*))?")
+        both = [p for p in fields.get("fond", []) if p in fields.get("pages", [])]
+        self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)
+        self.next_file_re = re.compile(rf"^[\s,.]*(?:{kw['opis']}|{kw['delo']})\s*\d", re.U)
+        self.level_re = re.compile(rf"^(?:{kw['level']})\s*\S*\d", re.U)
+        self.refine_re = re.compile(rf"^(?:{kw['refine']})\b\s*", re.U | re.I)
+        self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
+        self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
+        self.ibid_re = re.compile(rf"(?<!\w)(?:{kw['ibid']})(?:,\s*(?P<rest>[^;]*))?", re.U | re.I)
         self.kept_re = re.compile(rf"(?:{kw['kept_at']})\s*$", re.I)
-        self.start_kw = re.compile(rf"(?:^|[\s(,;])(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d", re.U)
+        self.kept_after_re = re.compile(rf"^\s+(?:{kw['kept_after']})(?!\w)", re.I)
+        self.book_res = [re.compile(p) for p in fields.get("book_markers", [])]
+        self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d", re.U)
+        self.pub_re = re.compile(r"^\(\s*[^()\d,]+,\s*\d{4}\)$")
+        field_kw = _alt([p for k in ("fond", "opis", "delo", "pages", "level") for p in fields.get(k, [])])
+        self.keyword_re = re.compile(rf"^(?:{field_kw})$", re.U)
+        # "Ф. 04. Оп. 13. Д. 45. Л. 23.": a full stop before a keyword and its number separates parts
+        self.dot_sep = re.compile(rf"\.(?=\s+(?:{field_kw})\s*\d)", re.U)
 
-    def _parse_parts(self, text: str, cite: dict) -> int:
-        """Parse comma-separated parts of a citation; return how many characters were consumed."""
-        pos, seen_any = 0, False
-        for m in re.finditer(r"[^,;()]+|\([^()]*\)", text):
-            part = m.group(0).strip()
-            if not part or part.startswith("("):
+    def _sentence_end(self, part: str) -> Optional[int]:
+        """Where the first sentence in `part` ends: after a digit or a word of two letters or more, not a keyword."""
+        for m in STOP_CAND_RE.finditer(part):
+            word = m.group("word")
+            if word[-1:].isdigit() or (len(word) >= 2 and not self.keyword_re.match(word + ".")):
+                return m.start() + len(word)
+        return None
+
+    # ------------------------------------------------------------------ parts
+    def _signature(self, part: str) -> Optional[dict]:
+        for rx in self.signatures:
+            m = rx.fullmatch(part)
+            if m:
+                return {k: v for k, v in m.groupdict().items() if v}
+        return None
+
+    def _pages(self, part: str) -> Optional[tuple]:
+        m = self.part_res[0][1].match(part)
+        if not m:
+            return None
+        v = m.group("v").strip()
+        return v, m.end("v")
+
+    def _parse_parts(self, text: str, cite: dict, named_ok: bool = True) -> int:
+        """Fill `cite` from the parts at the start of `text`; return where the citation ends (0: none)."""
+        pos, hit, pages_done = 0, False, False
+        named: List[tuple] = []          # (start, end) of parts naming the fond before any number
+        level_start: Optional[int] = None  # where the current run of file levels began
+        pages_start: Optional[int] = None
+        text = self.dot_sep.sub(",", text)
+        for m in TOKEN_RE.finditer(text):
+            tok = m.group(0)
+            if tok == ",":
                 continue
-            field_hit = False
-            series = self.series_re.match(part)
-            if series and not cite.get("fond"):
-                cite["fond"], cite["delo"] = series.group("f"), series.group("d")
-                field_hit = True
-            else:
-                for name, rx in self.part_res:
-                    fm = rx.match(part)
-                    if not fm:
-                        continue
-                    if name == "pages" and part.startswith(("f.", "f ")) and not cite.get("delo") and not cite.get("fond"):
-                        continue  # "f." before a file number is a fond
-                    if cite.get(name) and name != "pages":
-                        continue
-                    value = fm.group("v").strip().rstrip(".")
-                    if name == "pages" and value.endswith("об"):
-                        value += "."
-                    cite[name] = value
-                    field_hit = True
-                    break
-                if not field_hit and not seen_any:
-                    bare = self.bare_sig_re.match(part)
-                    if bare and not cite.get("fond") and not cite.get("delo"):
-                        key = "delo" if re.match(r"^[A-Z]{1,3} \d+$", part) else "fond"
-                        cite[key] = bare.group("v")
-                        field_hit = True
-            if field_hit:
-                seen_any = True
-                pos = m.end()
-                if cite.get("pages"):
-                    break
-            elif seen_any and re.search(r"\d", part) is None and len(part.split()) > 6:
+            if tok in (";", ")", "("):
                 break
-        return pos
+            if tok.startswith("("):
+                if pages_done or self.pub_re.match(tok):
+                    break
+                inner = tok[1:-1].split(",")[-1].strip().rstrip(".")
+                pv = self._pages(inner) if hit and cite.get("delo") and not cite.get("pages") else None
+                if pv and pv[1] == len(inner):
+                    cite["pages"], pos, pages_done = pv[0], m.end(), True
+                level_start = None
+                continue
+            lead = len(tok) - len(tok.lstrip())
+            part = tok.strip()
+            if part.startswith("."):
+                break
+            last = False
+            se = self._sentence_end(part)
+            if se is not None:
+                part, last = part[:se], True
+            if not self.verso_end.search(part):  # keep the full stop of "3 об."
+                part = part.rstrip(".").rstrip()
+            p0 = m.start() + lead
+            p1 = p0 + len(part)
+            if not part:
+                break
+            if self.stop_re.match(part):
+                break
+            if pages_done and pages_start is not None and self.page_list_re.fullmatch(part):
+                cite["pages"], pos = re.sub(r"\s+", " ", text[pages_start:p1]), p1  # "k. 14–17, 20 and 25"
+                continue
+            if pages_done:
+                rm = self.refine_re.match(part)
+                pv = self._pages(part[rm.end():]) if rm else None
+                if pv:
+                    cite["pages"], pos = pv[0], p0 + rm.end() + pv[1]
+                break
+            field = self._field(part, cite, text[m.end():])
+            if field:
+                name, val, end = field
+                if name == "level":
+                    if cite.get("delo") is None:
+                        cite["delo"], level_start = val, p0
+                    elif level_start is not None:
+                        cite["delo"] = re.sub(r"\s+", " ", text[level_start:p1])
+                    else:
+                        field = None
+                elif name == "signature":
+                    for k, v in val.items():
+                        if cite.get(k) is None:
+                            cite[k] = v
+                    level_start = None
+                    pages_done = pages_done or "pages" in val
+                else:
+                    cite[name] = val
+                    level_start = p0 if name == "delo" else None
+                    pages_done = name == "pages"
+                    pages_start = p0 + end - len(val) if pages_done else None
+                if field:
+                    hit, pos = True, p0 + end
+            if not field:
+                level_start = None
+                if not hit:
+                    if not named_ok or len(named) >= 3 or len(part.split()) > 8:
+                        break
+                    named.append((p0, p1))
+            if last:
+                break
+        if hit and named and cite.get("fond") is None:
+            cite["fond"] = re.sub(r"\s+", " ", text[named[0][0]:named[-1][1]])
+        return pos if hit else 0
 
-    def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None) -> List[dict]:
-        """Citations in one segment. archives: (start, end, entity_id, canonical) of ARCHIVE mentions."""
+    def _field(self, part: str, cite: dict, following: str = "") -> Optional[tuple]:
+        """(field, value, end in part) of one comma part, or None for a description."""
+        sig = self._signature(part)
+        if sig and not any(cite.get(k) for k in sig):
+            return "signature", sig, len(part)
+        for name, rx in self.part_res:
+            fm = rx.match(part)
+            if not fm:
+                continue
+            if name == "pages" and self.fond_page_re.match(part) and not cite.get("delo") and not cite.get("fond") \
+                    and self.next_file_re.match(following):
+                continue  # "f. 04, op. 32": a fond; "ibid., f. 14": a folio
+            if cite.get(name) and name != "pages":
+                continue
+            return name, fm.group("v").strip(), fm.end("v")
+        if self.level_re.match(part):
+            return "level", part, len(part)
+        return None
+
+    # ------------------------------------------------------------------ segment
+    def is_book_reference(self, text: str) -> bool:
+        """Whether `text` holds a non-archival reference (a book's pages or imprint)."""
+        return any(rx.search(text) for rx in self.book_res)
+
+    def ends_archival(self, text: str, citations: List[dict]) -> bool:
+        """Whether the last reference of a segment is archival, so that an "Ibid." in the next one may follow it."""
+        if not citations:
+            return False
+        return not self.is_book_reference(text[max(c["end"] for c in citations):])
+
+    @staticmethod
+    def header_archive(archives: Iterable[tuple], citations: List[dict]) -> Optional[dict]:
+        """The archive a calendar or finding aid names once in its header, for citations that omit it."""
+        archives = list(archives)
+        ids = {a[2] for a in archives}
+        if citations or len(ids) != 1 or None in ids:
+            return None
+        return {"entity_id": archives[0][2], "canonical": archives[0][3]}
+
+    def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None,
+              default_archive: Optional[dict] = None) -> List[dict]:
+        """Citations in one segment. archives: (start, end, entity_id, canonical) of ARCHIVE mentions.
+
+        previous: the last citation of the previous segment when that segment ended
+        with it (for "Ibid."); default_archive: the archive of the document's header
+        (for citations that do not name one).
+        """
         found: List[dict] = []
         archives = sorted(archives)
-        used = set()
-        for a_start, a_end, eid, canonical in archives:
+        skip = set()
+        for i, (a_start, a_end, eid, canonical) in enumerate(archives):
+            if a_start in skip:
+                continue
             rest = text[a_end:]
-            kept = self.kept_re.search(text[max(0, a_start - 30):a_start])
+            m = re.match(r"^\s*[,:.]?\s*", rest)
+            off = m.end()
+            if rest[off:off + 1] == "(":
+                # "(Russian State Military Archives, hereinafter: RGVA)", "(La Courneuve)": a gloss
+                depth, j = 0, off
+                while j < len(rest):
+                    depth += {"(": 1, ")": -1}.get(rest[j], 0)
+                    j += 1
+                    if depth == 0:
+                        break
+                for b in archives[i + 1:]:
+                    if a_end + off <= b[0] < a_end + j:
+                        skip.add(b[0])
+                off = j + re.match(r"^\s*[,:]?\s*", rest[j:]).end()
+            if any(b[0] == a_end + off for b in archives[i + 1:]):
+                continue  # "the Archiwum Akt Nowych: AAN, MSZ, ...": the next name carries the citation
+            kept = self.kept_re.search(text[max(0, a_start - 30):a_start]) or self.kept_after_re.match(rest)
             cite = {"start": a_start, "end": a_end, "archive": {"entity_id": eid, "canonical": canonical},
                     "fond": None, "opis": None, "delo": None, "pages": None}
-            m = re.match(r"^\s*[,:]?\s*", rest)
-            consumed = self._parse_parts(rest[m.end():m.end() + 400], cite)
+            consumed = self._parse_parts(rest[off:off + 600], cite)
             if consumed:
-                cite["end"] = a_end + m.end() + consumed
+                cite["end"] = a_end + off + consumed
             elif not kept:
                 continue
-            cite["text"] = text[cite["start"]:cite["end"]]
             found.append(cite)
-            used.add(a_start)
-        for m in self.ibid_re.finditer(text):
-            base = found[-1] if found and found[-1]["start"] < m.start() else previous
-            if base is None:
+        ibids = [m for m in self.ibid_re.finditer(text)]
+        ibid_spans = [(m.start(), m.end()) for m in ibids]
+
+        def taken(pos: int) -> bool:
+            return any(c["start"] <= pos < max(c["end"], c["start"] + 1) for c in found) or \
+                any(s <= pos < e for s, e in ibid_spans)
+
+        # Citations without a named archive: "f. 04, op. 32, d. 208, l. 5"; "R 9381, Bl. 12–15" in a calendar
+        starts = [(m.start(), False) for m in self.start_kw.finditer(text)]
+        starts += [(m.start("part"), True) for m in BOUNDARY_RE.finditer(text)
+                   if self._signature(m.group("part").strip().rstrip(".")) is not None]
+        for s, by_signature in sorted(set(starts)):
+            if taken(s):
                 continue
-            cite = {**{k: base.get(k) for k in ("archive", "fond", "opis", "delo")}, "pages": base.get("pages"),
-                    "start": m.start(), "end": m.end()}
-            if m.group("rest"):
-                fresh = {"fond": None, "opis": None, "delo": None, "pages": None}
-                consumed = self._parse_parts(m.group("rest"), fresh)
-                if fresh["delo"] or fresh["fond"] or fresh["opis"]:
-                    for k in ("fond", "opis", "delo"):
-                        if fresh[k]:
-                            cite[k] = fresh[k]
-                cite["pages"] = fresh["pages"] or (None if consumed else base.get("pages"))
-                cite["end"] = m.start("rest") + consumed if consumed else m.end("rest")
-            cite["text"] = text[cite["start"]:cite["end"]]
-            found.append(cite)
-        # Russian-style citations without a named archive ("ф. 5, оп. 1, д. 2619, л. 3 об.")
-        for m in self.start_kw.finditer(text):
-            s = m.start() + (1 if text[m.start()] in " (,;" else 0)
-            if any(c["start"] <= s < max(c["end"], c["start"] + 1) for c in found):
-                continue
-            cite = {"start": s, "end": s, "archive": None, "fond": None, "opis": None, "delo": None, "pages": None}
-            consumed = self._parse_parts(text[s:s + 300], cite)
-            if consumed and sum(cite[k] is not None for k in FIELDS) >= 2:
+            cite = {"start": s, "end": s, "archive": default_archive, "fond": None, "opis": None, "delo": None,
+                    "pages": None}
+            consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
+            ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
+                (by_signature and cite["pages"] and (cite["fond"] or cite["delo"]))
+            if consumed and ok:
                 cite["end"] = s + consumed
-                cite["text"] = text[s:cite["end"]]
                 found.append(cite)
+        for m in ibids:
+            before = [c for c in found if c["end"] <= m.start()]
+            if before:
+                base = max(before, key=lambda c: c["end"])
+                gap = text[base["end"]:m.start()]
+            else:
+                base, gap = previous, text[:m.start()]
+            if base is None or self.is_book_reference(gap):
+                continue
+            cite = {**{k: base.get(k) for k in ("archive", "fond", "opis", "delo", "pages")},
+                    "start": m.start(), "end": m.end()}
+            if m.group("rest") is not None:
+                fresh = {"fond": None, "opis": None, "delo": None, "pages": None}
+                consumed = self._parse_parts(m.group("rest"), fresh, named_ok=False)
+                for k in ("fond", "opis", "delo"):
+                    if fresh[k]:
+                        cite[k] = fresh[k]
+                cite["pages"] = fresh["pages"] or (None if consumed else base.get("pages"))
+                if consumed:
+                    cite["end"] = m.start("rest") + consumed
+            found.append(cite)
+        for c in found:
+            c["text"] = text[c["start"]:c["end"]]
         found.sort(key=lambda c: c["start"])
         return found
 
@@ -162,9 +341,18 @@ class CitationComponent:
         if path.is_dir():
             path = path / "fields.json"
         data = srsly.read_json(path)
-        missing = [k for k in ("fond", "opis", "delo", "pages", "ibid", "kept_at") if k not in data]
+        missing = [k for k in REQUIRED if k not in data]
         if missing:
             raise ValueError(f"{path}: citation field table lacks {missing}")
+        for key, value in data.items():
+            if key.startswith("_"):
+                continue
+            for i, item in enumerate(value if isinstance(value, list) else [value]):
+                pattern = item.get("pattern") if isinstance(item, dict) else item
+                try:
+                    re.compile(pattern)
+                except (re.error, TypeError) as err:
+                    raise ValueError(f"{path}: {key}[{i}] {pattern!r} is not a regular expression: {err}") from None
         self.fields = data
         self.parser = CitationParser(data)
 
@@ -179,19 +367,24 @@ class CitationComponent:
         if self.parser is None:
             raise ValueError(f"[{self.name}] not initialized: no citation field table")
         citations: List[dict] = []
-        previous = None
+        previous: Dict[str, Optional[dict]] = {}  # "Ibid." follows the previous footnote (or body paragraph)
+        default_archive = None
         archives = [e for e in doc.ents if e.label_ == "ARCHIVE"]
         for k, seg in enumerate(get_segments(doc)):
             s0, s1 = seg["start"], seg["end"]
+            kind = seg.get("kind", "body")
             text = doc.text[s0:s1]
             arch = [(e.start_char - s0, e.end_char - s0, e._.entity_id or e.kb_id_ or None,
                      e._.canonical or e.text) for e in archives if s0 <= e.start_char < s1]
-            for c in self.parser.parse(text, arch, previous):
+            found = self.parser.parse(text, arch, previous.get(kind), default_archive)
+            if k == 0 and kind == "body":
+                default_archive = self.parser.header_archive(arch, found)
+            previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None
+            for c in found:
                 c["start"] += s0
                 c["end"] += s0
                 c["segment"] = k
                 citations.append(c)
-                previous = c
         doc._.citations = citations
         return doc
 

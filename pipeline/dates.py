@@ -4,12 +4,13 @@ A DATE span such as "7 September" means nothing to a database until it carries
 the year the historian meant. This module does three things:
 
 * ``normalize_date`` reads one date expression ("27 Sept. 1920", "summer of
-  1920", "11.06.1920 – 1.10.1921", "07 марта 1921") into a ``DateValue``
-  (value, precision, year_inferred). It never raises and never invents: what it
-  cannot read gives ``None``.
+  1920", "11.06.1920 – 1.10.1921", "07 марта 1921", "первая треть ХХ в.",
+  "18 (31) августа 1907") into a ``DateValue`` (value, precision,
+  year_inferred). It never raises and never invents: what it cannot read gives
+  ``None``.
 * ``resolve_document_dates`` gives years to dates without one, following the
-  narrative of a document (segments, footnotes, forward references, the
-  footnote that cites the same document).
+  narrative of a document (segments, footnotes, forward and backward
+  references, publication years, the footnote that cites the same document).
 * the ``historian_dates_v1`` spaCy component puts the result on ``Span._.date``.
 
 Month names and qualifier words live in data files (``configs/dates/``) that
@@ -243,7 +244,8 @@ class DateTables:
         markers = _alternation(quals.get("year_markers", []))
         self.year_re = re.compile(r"^(\d{4})(?:%s)?\.?$" % markers if markers else r"^(\d{4})\.?$", re.IGNORECASE)
         qual = _alternation(quals.get("qualifiers", []))
-        self.qual_re = re.compile(r"^(?:%s)(?:\s*-\s*|\s+)" % qual, re.IGNORECASE) if qual else None
+        # "mid-August", "mid August", and "mid- -August" as a line break can leave it
+        self.qual_re = re.compile(r"^(?:%s)(?:(?:\s*-\s*)+|\s+)" % qual, re.IGNORECASE) if qual else None
         halves = quals.get("halves", {})
         self.half_re = None
         self.halves: Dict[str, int] = {}
@@ -276,17 +278,85 @@ class DateTables:
         self.decade_re = (
             re.compile(r"^(\d{3}0)(?:%s)(?:\s+(?:%s))?\.?$" % (dec, markers or "x^"), re.IGNORECASE) if dec else None
         )
+        self._compile_centuries(quals, source)
+        old = _alternation(quals.get("old_style_markers", []))
+        self.old_style_re = re.compile(r"\s*\(?(?:%s)\)?$" % old, re.IGNORECASE) if old else None
         self.numeric_order = quals.get("numeric_order", "dmy")
         self.min_year = int(quals.get("min_year", 1000))
         self.max_year = int(quals.get("max_year", 2199))
         # forward cues indexed by their last word: one dict lookup per date
         self.forward_cues: Dict[str, List[str]] = {}
-        for cue in narr.get("forward_cues", []):
+        for cue in narr.get("forward_cues", []) + narr.get("reference_cues", []):
             folded = " ".join(cue.casefold().split())
             if folded:
                 self.forward_cues.setdefault(folded.rsplit(" ", 1)[-1], []).append(folded)
         self.cue_window = int(narr.get("cue_window", 40))
+        words = _alternation(" ".join(w.casefold().split()) for w in narr.get("forward_words", []))
+        self.forward_words_re = re.compile(r"(?<!\w)(?:%s)(?!\w)" % words) if words else None
+        pub = narr.get("publication_year") or {}
+        if not isinstance(pub, dict):
+            raise ValueError(f"{source}/narrative.json: publication_year: expected an object with 'before' and 'after'")
+        try:
+            self.pub_before_re = re.compile(pub["before"]) if pub.get("before") else None
+            self.pub_after_re = re.compile(pub["after"]) if pub.get("after") else None
+        except re.error as e:
+            raise ValueError(f"{source}/narrative.json: publication_year: bad regular expression ({e})") from None
+        cues = _alternation(" ".join(w.casefold().split()) for w in narr.get("old_style_cues", []))
+        self.old_style_cue_re = re.compile(r"(?<!\w)(?:%s)" % cues) if cues else None
+        self.old_style_window = int(narr.get("old_style_window", 40))
         self.multi_year_moves = bool(narr.get("multi_year_intervals_move_context", False))
+
+    def _compile_centuries(self, quals: Dict[str, Any], source: str) -> None:
+        """ "XX в.", "20th century", "first third of the 20th century" -> an interval of years."""
+        self.century_re = None
+        self.century_ordinals: Dict[str, int] = {}
+        self.century_parts: Dict[str, Tuple[int, int]] = {}
+        for num, forms in quals.get("century_ordinals", {}).items():
+            for form in forms:
+                self.century_ordinals[_fold(form)] = int(num)
+        for part in quals.get("century_parts", []):
+            try:
+                (first, last), forms = part["years"], part["words"]
+                first, last = int(first), int(last)
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(f"{source}/qualifiers.json: century part {part!r}: needs 'years': [first, last] and 'words'") from None
+            if not 0 <= first <= last <= 99:
+                raise ValueError(f"{source}/qualifiers.json: century part {part!r}: years must be 0 <= first <= last <= 99")
+            for form in forms:
+                self.century_parts[_fold(form)] = (first, last)
+        words = _alternation(quals.get("century_words", []))
+        if not words:
+            return
+        parts = _alternation(w for ws in quals.get("century_parts", []) for w in ws["words"])
+        ordinals = _alternation(w for ws in quals.get("century_ordinals", {}).values() for w in ws)
+        self.century_re = re.compile(
+            r"^(?:(?P<part>%s)\s+(?:(?:of|the|des|der|de|du)\s+)*)?"
+            r"(?P<num>[IVXLІХ]{1,6}|\d{1,2}%s)(?:st|nd|rd|th|ый|й|ого|го|\.|e|ème)?-?\s*(?P<word>%s)\.?$"
+            % (parts or "x^", "|" + ordinals if ordinals else "", words),
+            re.IGNORECASE,
+        )
+
+    _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+    def _century(self, text: str) -> Optional[ParsedDate]:
+        m = self.century_re.match(text) if self.century_re is not None else None
+        if not m:
+            return None
+        num = m.group("num")
+        if num.isdigit():
+            n = int(num)
+        elif _fold(num) in self.century_ordinals:
+            n = self.century_ordinals[_fold(num)]
+        else:  # Roman, also typed with the Cyrillic Х and І
+            digits = [self._ROMAN[c] for c in num.upper().replace("Х", "X").replace("І", "I")]
+            n = sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
+        first, last = (0, 99)
+        if m.group("part"):
+            first, last = self.century_parts.get(_fold(m.group("part")), (0, 99))
+        start = (n - 1) * 100
+        if not 1 <= n <= 30 or not self._year_ok(start + first) or not self._year_ok(start + last):
+            return None
+        return ParsedDate(_Point(start + first), _Point(start + last), "interval")
 
     def __reduce__(self):  # pickled for nlp.pipe(n_process=...): data only, caches and parsers rebuilt
         return (DateTables, (self.data, self.source))
@@ -342,16 +412,59 @@ class DateTables:
         text = self._clean(text)
         if not text:
             return None
+        if self.old_style_re is not None:
+            m = self.old_style_re.search(text)
+            if m and m.start() > 0:  # "5 March 1921 O.S."
+                inner = self._parse(text[: m.start()])
+                if inner is None or inner.precision != "day" or inner.end is not None:
+                    return None
+                return replace(inner, julian=True)
         single = self._parse_single(text)
         if single is not None:
             return single
+        dual = self._parse_dual(text)
+        if dual is not None:
+            return dual
         return self._parse_interval(text)
+
+    _DUAL_PAREN_RE = re.compile(r"^(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)\s*(?P<rest>[^()]*)$")
+    _DUAL_SLASH_RE = re.compile(r"^(?P<a>\d{1,2})\s*/\s*(?P<b>\d{1,2})\s+(?P<rest>\D.*)$")
+
+    def _parse_dual(self, text: str) -> Optional[ParsedDate]:
+        """An Old Style day with its New Style one: "18 (31) августа 1907", "31 января (13 февраля) 1918", "18/31 августа".
+
+        The annotation takes the Gregorian day. Both days must be one Julian-Gregorian
+        offset apart, so a real pair of dates is never taken for one.
+        """
+        m = self._DUAL_PAREN_RE.match(text) or self._DUAL_SLASH_RE.match(text)
+        if not m:
+            return None
+        rest = m.group("rest")
+        old = self._parse_single(self._clean(f"{m.group('a')} {rest}"))
+        new = self._parse_single(self._clean(f"{m.group('b')} {rest}"))
+        if old is None or new is None or old.end is not None or new.end is not None:
+            return None
+        if old.precision != "day" or new.precision != "day":
+            return None
+        o, n = old.start, new.start
+        year = o.year if o.year is not None else n.year
+        if year is None:  # no year: the gap must be an Old Style offset (10 to 13 days)
+            gap = (date(2001, n.month, n.day) - date(2001, o.month, o.day)).days % 365
+            return new if 10 <= gap <= 13 else None
+        for y in (year, year - 1) if o.year is None else (year,):
+            g = _julian_to_gregorian(_Point(y, o.month, o.day))
+            if g is not None and (g.month, g.day) == (n.month, n.day) and n.year in (None, g.year):
+                return ParsedDate(g, None, "day")
+        return None
 
     def _parse_single(self, text: str, allow_qualifier: bool = True) -> Optional[ParsedDate]:
         m = self.decade_re.match(text) if self.decade_re is not None else None
         if m:
             y = int(m.group(1))
             return ParsedDate(_Point(y), _Point(y + 9), "interval") if self._year_ok(y) else None
+        century = self._century(text)
+        if century is not None:
+            return century
         if self.half_re is not None:
             m = self.half_re.match(text)
             if m:
@@ -503,6 +616,8 @@ class DateTables:
             if left is None:
                 left = self._bare_number_left(left_text, right)
             if left is None:
+                left = self._bare_century_left(left_text, right_text)
+            if left is None:
                 continue
             result = self._join(left, right)
             if result is not None:
@@ -528,6 +643,13 @@ class DateTables:
         if not 1 <= day <= 31:
             return None
         return ParsedDate(_Point(r.year, r.month, day), None, "day")
+
+    def _bare_century_left(self, left_text: str, right_text: str) -> Optional[ParsedDate]:
+        """The "XIX" of "XIX–XX вв.": a century taking the right side's word."""
+        m = self.century_re.match(right_text) if self.century_re is not None else None
+        if not m or m.group("part"):
+            return None
+        return self._century(f"{left_text} {right_text[m.start('word') :]}")
 
     def _join(self, left: ParsedDate, right: ParsedDate) -> Optional[ParsedDate]:
         a = left.start
@@ -589,10 +711,14 @@ class DateTables:
         return None
 
     def is_forward(self, before: str) -> bool:
-        """Whether the text right before a date announces a planned/future event."""
+        """Whether the text right before a date announces a planned/future event or names another time."""
         tail = " ".join(before[-self.cue_window :].casefold().split())
         if not tail:
             return False
+        if self.forward_words_re is not None:
+            clause = re.split(r"[.;!?](?:\s|$)", tail)[-1]
+            if self.forward_words_re.search(clause):
+                return True
         cues = self.forward_cues.get(tail.rsplit(" ", 1)[-1])
         if not cues:
             return False
@@ -600,6 +726,20 @@ class DateTables:
             if tail.endswith(cue) and (len(tail) == len(cue) or not tail[-len(cue) - 1].isalnum()):
                 return True
         return False
+
+    def is_old_style(self, after: str) -> bool:
+        """Whether the text right after a date says it is Old Style ("18 August by the Julian calendar", "5 March (O.S.)")."""
+        if self.old_style_cue_re is None:
+            return False
+        window = " ".join(after[: self.old_style_window].casefold().split())
+        m = self.old_style_cue_re.match(window.lstrip(" ,("))
+        return m is not None and not window.lstrip(" ,(")[m.end() : m.end() + 1].isalnum()
+
+    def is_publication_year(self, before: str, after: str) -> bool:
+        """A year-only date in a bibliographic reference: "(Göttingen, 1985)"."""
+        if self.pub_before_re is None or self.pub_after_re is None:
+            return False
+        return bool(self.pub_before_re.search(before[-self.cue_window :]) and self.pub_after_re.search(after[: self.cue_window]))
 
     def resolve(self, parsed: ParsedDate, year: Optional[int] = None) -> Optional[DateValue]:
         """``parsed.resolve(year)``, memoised (the same dates recur through a document)."""
@@ -720,18 +860,33 @@ def resolve_document_dates(
         by_seg.setdefault(seg_of[i], []).append(i)
     out: List[Optional[DateValue]] = [None] * n
 
-    def is_forward(i: int) -> bool:
-        seg = segs[seg_of[i]]
-        a = spans[i][0]
-        return tables.is_forward(text[max(seg["start"], a - tables.cue_window) : a])
+    def sets_year(i: int) -> Optional[int]:
+        """The narrative year date ``i`` moves to, None when it names another time."""
+        p, seg = parsed[i], segs[seg_of[i]]
+        cy = p.context_year(tables.multi_year_moves)
+        if cy is None:
+            return None
+        a, b = spans[i]
+        if tables.is_forward(text[max(seg["start"], a - tables.cue_window) : a]):
+            return None
+        if (
+            seg.get("kind") == "footnote"
+            and p.precision == "year"
+            and p.end is None
+            and tables.is_publication_year(text[seg["start"] : a], text[b : seg["end"]])
+        ):
+            return None  # "(Göttingen, 1985)": the book's year, not the footnote's story
+        return cy
 
     # body: one running narrative across body segments, in document order
     body_updates: List[Tuple[int, int]] = []  # (offset, year), offsets ascending
     year: Optional[int] = None
     pending: List[int] = []  # yearless body dates, for the footnote check
+    footnote_segs: List[int] = []
     footnotes: Dict[int, List[int]] = {}
     for si, seg in enumerate(segs):
         if seg.get("kind") == "footnote":
+            footnote_segs.append(si)
             if seg.get("number") is not None:
                 footnotes.setdefault(int(seg["number"]), []).append(si)
             continue
@@ -741,8 +896,8 @@ def resolve_document_dates(
                 continue
             if p.has_year:
                 out[i] = tables.resolve(p)
-                cy = p.context_year(tables.multi_year_moves)
-                if cy is not None and not is_forward(i):
+                cy = sets_year(i)
+                if cy is not None:
                     year = cy
                     body_updates.append((spans[i][1], year))
             else:
@@ -759,70 +914,97 @@ def resolve_document_dates(
         after = [si for si in cands if segs[si]["start"] >= offset]
         return after[0] if after else (cands[-1] if cands else None)
 
+    def seg_markers(seg: dict) -> List[Tuple[int, int]]:
+        found = []
+        for mk in seg.get("markers") or []:
+            try:
+                found.append((int(mk["offset"]), int(mk["number"])))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return found
+
     # footnotes: own narrative, starting from the body's year at the marker
     marker_at: Dict[int, int] = {}
     for seg in segs:
         if seg.get("kind") != "footnote":
-            for mk in seg.get("markers") or []:
-                try:
-                    si = footnote_segment(int(mk["number"]), int(mk["offset"]))
-                except (KeyError, TypeError, ValueError):
-                    continue
+            for off, num in seg_markers(seg):
+                si = footnote_segment(num, off)
                 if si is not None and si not in marker_at:
-                    marker_at[si] = int(mk["offset"])
-    for nums in footnotes.values():
-        for si in nums:
-            seg = segs[si]
-            year = body_year_at(marker_at[si]) if si in marker_at else body_year_at(seg["start"])
-            for i in by_seg.get(si, []):
-                p = parsed[i]
-                if p is None:
-                    continue
-                if p.has_year:
-                    out[i] = tables.resolve(p)
-                    cy = p.context_year(tables.multi_year_moves)
-                    if cy is not None and not is_forward(i):
-                        year = cy
-                else:
-                    out[i] = tables.resolve(p, year)
-    # the footnote attached to the sentence dates the same document: its year wins
+                    marker_at[si] = off
+    for si in footnote_segs:
+        seg = segs[si]
+        year = body_year_at(marker_at[si]) if si in marker_at else body_year_at(seg["start"])
+        for i in by_seg.get(si, []):
+            p = parsed[i]
+            if p is None:
+                continue
+            if p.has_year:
+                out[i] = tables.resolve(p)
+                cy = sets_year(i)
+                if cy is not None:
+                    year = cy
+            else:
+                out[i] = tables.resolve(p, year)
+
+    def document_date(si: int, like: Optional[ParsedDate]) -> Optional[ParsedDate]:
+        """The first single dated day/month in footnote ``si`` (the same day and month as ``like`` if given)."""
+        for j in by_seg.get(si, []):
+            q = parsed[j]
+            if q is None or not q.has_year or q.end is not None or q.precision not in ("day", "month"):
+                continue
+            if like is None or (q.precision == like.precision and q.month_day == like.month_day):
+                return q
+        return None
+
+    # the footnote attached to the sentence dates the same document: its year wins;
+    # with no narrative year yet, any footnote of the paragraph may
     for i in pending:
         p = parsed[i]
         seg = segs[seg_of[i]]
-        markers = seg.get("markers") or []
+        markers = seg_markers(seg)
         if not markers:
             continue
         a, b = spans[i]
-        bounds = sentences(i) if sentences is not None else None
-        if bounds is not None:
-            s, e = bounds
+        if out[i] is None:
+            s, e = seg["start"], seg["end"]
         else:
-            s, e = _sentence_bounds(text, seg["start"], seg["end"], a, b)
-        for mk in markers:
-            try:
-                off, num = int(mk["offset"]), int(mk["number"])
-            except (KeyError, TypeError, ValueError):
-                continue
+            bounds = sentences(i) if sentences is not None else None
+            if bounds is not None:
+                s, e = bounds
+            else:
+                s, e = _sentence_bounds(text, seg["start"], seg["end"], a, b)
+        for off, num in markers:
             if not s <= off <= e + 3:
                 continue
             si = footnote_segment(num, off)
-            if si is None:
-                continue
-            found = None
-            for j in by_seg.get(si, []):
-                q = parsed[j]
-                if (
-                    q is not None
-                    and q.has_year
-                    and q.end is None
-                    and q.precision == p.precision
-                    and q.month_day == p.month_day
-                ):
-                    found = q
-                    break
+            found = document_date(si, p) if si is not None else None
             if found is not None:
                 out[i] = tables.resolve(p, found.start.year)
                 break
+    # a document that starts without a year (a chapter cut from a book): the first
+    # year it gives ahead, from a footnote of the paragraph, else from the body
+    for i in pending:
+        if out[i] is not None:
+            continue
+        a, b = spans[i]
+        markers = sorted(seg_markers(segs[seg_of[i]]), key=lambda m: (m[0] < a, abs(m[0] - a)))
+        guess = None
+        for off, num in markers:
+            si = footnote_segment(num, off)
+            found = document_date(si, None) if si is not None else None
+            if found is not None:
+                guess = found.start.year
+                break
+        if guess is None:
+            k = bisect.bisect_right(upd_offsets, a)
+            guess = body_updates[k][1] if k < len(body_updates) else None
+        out[i] = tables.resolve(parsed[i], guess)
+    # "18 August by the Julian calendar": the annotation wants the Gregorian day
+    for i in range(n):
+        if out[i] is not None and out[i].precision == "day" and not parsed[i].julian:
+            seg = segs[seg_of[i]]
+            if tables.is_old_style(text[spans[i][1] : seg["end"]]):
+                out[i] = _julian_value(out[i])
     return out
 
 

@@ -434,5 +434,44 @@ def build_cmd(
         raise typer.Exit(1)
 
 
+
+def archive_patterns(entities: Iterable["Entity"]) -> List[dict]:
+    """Entity-ruler patterns for every ARCHIVE name and alias of the KB.
+
+    Acronyms ("GARF", "PRO") match their exact spelling only, so "pro-German"
+    is no archive; longer names match case-insensitively.
+    """
+    patterns = []
+    for e in entities:
+        if e.type != "ARCHIVE":
+            continue
+        for name in dict.fromkeys([e.canonical] + list(e.aliases)):
+            words = name.split()
+            if len(words) == 1 and len(name) < 3:
+                continue
+            if len(words) == 1 and not (name.isupper() or any(ch.isupper() for ch in name[1:])):
+                continue  # a lone ordinary word ("Kew") names a place more often than the archive
+            if all(w.isupper() for w in words) and len(name) <= 8:
+                pattern = [{"ORTH": w} for w in words]
+            else:
+                pattern = name
+            patterns.append({"label": "ARCHIVE", "pattern": pattern, "id": e.id})
+    return patterns
+
+
+@app.command("patterns")
+def patterns_cmd(kb: Path = typer.Argument(DEFAULT_KB, help="KB JSONL file"),
+                 output: Path = typer.Option(Path("configs/patterns/archives.jsonl"), "--output")):
+    """Write entity-ruler patterns for the KB's archives (names, transliterations, acronyms)."""
+    entities, errors = read_kb(kb)
+    if errors:
+        for err in errors:
+            typer.echo(err, err=True)
+        raise typer.Exit(1)
+    pats = archive_patterns(entities)
+    _atomic_write(output, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pats))
+    typer.echo(f"{len(pats)} archive patterns -> {output}")
+
+
 if __name__ == "__main__":
     app()

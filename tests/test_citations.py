@@ -1,34 +1,138 @@
-"""Every citation form of the seed, parsed into archive, fond, opis, delo, pages."""
+"""Archival citations in every scheme the corpus uses, parsed into archive, fond, opis, delo, pages."""
+import json
+
 import pytest
+import spacy
+
+from pipeline.citations import CitationComponent
 
 CASES = [
+    # Russian fond/opis/delo/list, Latin and Cyrillic keywords
     ("See RGASPI, fond 17, op. 3, d. 2137, pp. 61–62.", "rgaspi", "17", "3", "2137", "61–62"),
     ("RGVA, fond 104 (Управление), op. 15, d. 17, p. 2.", "rgva", "104", "15", "17", "2"),
     ("45 RGASPI, fond 17, op. 3, d. 2137, pp. 33–35v (Kopp’s report).", "rgaspi", "17", "3", "2137", "33–35v"),
     ("49 RGASPI, fond 17, op. 3, d. 2137, p. 42v.", "rgaspi", "17", "3", "2137", "42v"),
     ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 3 об.", "garf", "5", "1", "2619", "3 об."),
+    ("ГАРФ, ф. Р-130, оп. 4, д. 12, лл. 3–5 об.", "garf", "Р-130", "4", "12", "3–5 об."),
+    ("АВПРФ. Ф. 04. Оп. 13. Д. 45. Л. 23.", "avprf", "04", "13", "45", "23"),
+    ("RGASPI, f. 17, op. 3, d. 2137, ll. 40–40v and 42.", "rgaspi", "17", "3", "2137", "40–40v and 42"),
     ("Telegram from Chicherin to Kopp, 3 May 1921, f. 04, op. 32, d. 208, l. 5.", None, "04", "32", "208", "5"),
+    # descriptions between the parts are skipped; the sentence ends the citation
+    ("RGASPI, fond 17, op. 2, Minutes of the plenary meetings of the Central Committee, d. 31, "
+     "Minutes of the meeting of 16 July 1920, pp. 1–2.", "rgaspi", "17", "2", "31", "1–2"),
+    ("RGASPI, fond 17, op. 2, d. 32, item 5: conference with Germany. Trotsky’s telegram, vol. 2, p. 242.",
+     "rgaspi", "17", "2", "32", None),
+    ("Rossiyskiy Gosudarstvennyi Voyennyi Arkhiv (Russian State Military Archive, hereinafter: RGVA), "
+     "fond 4, op. 3, d. 1575, p. 2.", "rgva", "4", "3", "1575", "2"),
+    # German: volume and folio, Bundesarchiv series/file
+    ("Maltzan's memorandum, 2 Apr. 1922, PA AA, R 28207, Bl. 41–44.", "pa_aa", None, None, "R 28207", "41–44"),
+    ("BArch, RH 2/2207, Bl. 31.", "bundesarchiv", "RH 2", None, "2207", "31"),
+    ("Seeckt's reply, Bundesarchiv, Freiburg, N 247/88, Bl. 1–9.", "bundesarchiv", "N 247", None, "88", "1–9"),
+    ("Bundesarchiv, RH 2/2215, Bl. 1–64, here Bl. 12–15.", "bundesarchiv", "RH 2", None, "2215", "12–15"),
+    ("PA AA, Nachlass Brockdorff-Rantzau, H 233104–233107; see also Helbig, p. 150.",
+     "pa_aa", "Nachlass Brockdorff-Rantzau", None, None, "H 233104–233107"),
+    # British: class and piece, folios
+    ("TNA, FO 371/10739, f. 88.", "tna_kew", "FO 371", None, "10739", "88"),
+    ("the cabinet minutes in TNA (formerly the Public Record Office), CAB 23/95, ff. 179–185.",
+     "tna_kew", "CAB 23", None, "95", "179–185"),
+    ("The intercepts are in TNA, HW 12/12.", "tna_kew", "HW 12", None, "12", None),
+    # Polish: named fond, sygnatura, karta; container levels kept as written
+    ("AAN, MSZ, sygn. 6709, k. 14–17.", "aan", "MSZ", None, "6709", "14–17"),
+    ("AAN, Poselstwo RP w Berlinie, sygn. 1012, k. 44–49, 52 and 60.",
+     "aan", "Poselstwo RP w Berlinie", None, "1012", "44–49, 52 and 60"),
+    ("CAW, I.303.4.2005, k. 7–9.", "caw", "I.303.4", None, "2005", "7–9"),
+    ("Józef Piłsudski Institute of America, Lipski Papers, folder 4, k. 112–118.",
+     "pilsudski_institute_america", "Lipski Papers", None, "folder 4", "112–118"),
+    ("Hoover Institution Archives, Komitet Narodowy Polski records, box 12, folder 4. Cf. Davies.",
+     "hoover_archives", "Komitet Narodowy Polski records", None, "box 12, folder 4", None),
+    # French: named series, volume, folio
+    ("Archives diplomatiques (La Courneuve), Z Europe, URSS, vol. 352, f. 41.",
+     "archives_diplomatiques", "Z Europe, URSS", None, "352", "41"),
 ]
+
+
+def _key(cit):
+    return ((cit["archive"] or {}).get("entity_id"), cit["fond"], cit["opis"], cit["delo"], cit["pages"])
 
 
 @pytest.mark.parametrize("text,archive,fond,opis,delo,pages", CASES)
 def test_citation_forms(rule_nlp, text, archive, fond, opis, delo, pages):
     doc = rule_nlp(text)
     (cit,) = doc._.citations
-    assert ((cit["archive"] or {}).get("entity_id"), cit["fond"], cit["opis"], cit["delo"], cit["pages"]) == \
-        (archive, fond, opis, delo, pages)
+    assert _key(cit) == (archive, fond, opis, delo, pages)
 
 
-def test_ibid_resolves_to_previous_citation(rule_nlp):
-    doc = rule_nlp("41 RGASPI, fond 17, op. 3, d. 2137, pp. 19–25.\n\n42 Ibid., pp. 28–30 (Kopp’s report).")
-    first, second = doc._.citations
-    assert second["archive"]["entity_id"] == "rgaspi" and second["delo"] == "2137" and second["pages"] == "28–30"
+IBID_CASES = [
+    ("41 RGASPI, fond 17, op. 3, d. 2137, pp. 19–25.\n\n42 Ibid., pp. 28–30 (Kopp’s report).",
+     [("rgaspi", "17", "3", "2137", "19–25"), ("rgaspi", "17", "3", "2137", "28–30")]),
+    ("PA AA, R 29713, Bl. 88; der Text der Antwort Stalins ebd., Bl. 102.",
+     [("pa_aa", None, None, "R 29713", "88"), ("pa_aa", None, None, "R 29713", "102")]),
+    ("АВПРФ, ф. 06, оп. 1, д. 8, л. 5; русский черновик там же, л. 6.",
+     [("avprf", "06", "1", "8", "5"), ("avprf", "06", "1", "8", "6")]),
+    ("TNA, FO 371/5421, f. 12; the minute on it, ibid., f. 14.",
+     [("tna_kew", "FO 371", None, "5421", "12"), ("tna_kew", "FO 371", None, "5421", "14")]),
+    ("AAN, MSZ, sygn. 1012, k. 44–49; ibid., k. 38 (the instruction of 28 kwietnia 1933).",
+     [("aan", "MSZ", None, "1012", "44–49"), ("aan", "MSZ", None, "1012", "38")]),
+    # "Ibid." after a book is that book, not the archive
+    ("AAN, MSZ, sygn. 6709, k. 14; P. Wandycz, Soviet-Polish Relations (Cambridge, Mass., 1969), p. 250; "
+     "ibid., p. 252.", [("aan", "MSZ", None, "6709", "14")]),
+    ("1 RGASPI, fond 17, op. 3, d. 2137, p. 5; E.H. Carr, The Bolshevik Revolution (London, 1953), p. 12."
+     "\n\n2 Ibid., p. 13.", [("rgaspi", "17", "3", "2137", "5")]),
+]
 
 
-def test_kept_at_gives_archive_only(rule_nlp):
-    (cit,) = rule_nlp("The report, kept at the AVPRF, was never published.")._.citations
-    assert cit["archive"]["entity_id"] == "avprf" and cit["fond"] is None and cit["pages"] is None
+@pytest.mark.parametrize("text,expected", IBID_CASES)
+def test_ibid_resolves_to_previous_archival_citation(rule_nlp, text, expected):
+    assert [_key(c) for c in rule_nlp(text)._.citations] == expected
 
 
-def test_no_citation_in_plain_text(rule_nlp):
-    assert rule_nlp("Kopp returned to Berlin on 14 June.")._.citations == []
+@pytest.mark.parametrize("text", [
+    "The report, kept at the AVPRF, was never published.",
+    "Discussion of Chicherin’s letter (from the AVPRF fonds) after Черноперов, ‘Дипломат В.Л. Копп’, pp. 386–387.",
+    "Quoted from Kopp’s telegram (from the fond kept at the AVPRF) after Черноперов, p. 256.",
+])
+def test_kept_at_gives_archive_only(rule_nlp, text):
+    (cit,) = rule_nlp(text)._.citations
+    assert _key(cit) == ("avprf", None, None, None, None)
+
+
+@pytest.mark.parametrize("text", [
+    "Kopp returned to Berlin on 14 June.",
+    "Papers. PA AA, Nachlass Brockdorff-Rantzau.",
+    "For the text see Dokumenty i materiały, vol. 3 (Warszawa, 1964), pp. 578–617.",
+    "Документы внешней политики СССР, т. 3 (Москва, 1959), с. 75–77; там же, с. 80.",
+    "Repositories: AAN; Józef Piłsudski Institute of America (PIA); TNA; PA AA; AVPRF.",
+])
+def test_no_citation(rule_nlp, text):
+    assert rule_nlp(text)._.citations == []
+
+
+def test_calendar_header_implies_archive(rule_nlp):
+    doc = rule_nlp("Calendar of documents. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin.\n\n"
+                   "Telegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.")
+    (cit,) = doc._.citations
+    assert _key(cit) == ("pa_aa", None, None, "R 9389", "201") and cit["segment"] == 1
+
+
+def test_header_with_several_archives_implies_none(rule_nlp):
+    doc = rule_nlp("Repositories: AAN; TNA; PA AA.\n\nTelegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.")
+    (cit,) = doc._.citations
+    assert _key(cit) == (None, None, None, "R 9389", "201")
+
+
+def test_bad_pattern_names_file_and_key(tmp_path):
+    table = json.loads((__import__("pathlib").Path(__file__).parent.parent / "configs" / "citations" /
+                        "fields.json").read_text(encoding="utf-8"))
+    table["pages"].append("Bl(")
+    (tmp_path / "fields.json").write_text(json.dumps(table), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"fields\.json: pages\[\d+\]"):
+        CitationComponent(spacy.blank("en"), "citations", str(tmp_path))
+
+
+def test_table_round_trips(rule_nlp, tmp_path):
+    comp = rule_nlp.get_pipe("citations")
+    comp.to_disk(tmp_path / "citations")
+    other = CitationComponent(spacy.blank("en"), "citations").from_disk(tmp_path / "citations")
+    assert other.fields == comp.fields
+    assert _key(other.parser.parse("TNA, FO 371/10739, f. 88.", [(0, 3, "tna_kew", "TNA")])[0]) == \
+        ("tna_kew", "FO 371", None, "10739", "88")

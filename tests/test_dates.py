@@ -211,6 +211,46 @@ def test_footnote_context_does_not_leak_into_the_body(nlp):
     assert got["value"] == "1920-08-09"
 
 
+def test_publication_year_in_a_footnote_does_not_move_its_year(nlp):
+    body = "In [July 1920] Kopp reported twice.^1"
+    note = "ADAP, vol. 3 (Göttingen, [1985]), pp. 430–431. Kopp's reports of {12 and 16 July}; he came back in [1921], on {3 May}."
+    bib, story = run(nlp, [("body", None, body), ("footnote", 1, note)])
+    assert bib == {"value": "1920-07-12/1920-07-16", "precision": "interval", "year_inferred": True}
+    assert story["value"] == "1921-05-03"  # a year told in the footnote's own sentence still moves it
+
+
+def test_unnumbered_footnote_is_read(nlp):
+    got, inferred = run(nlp, [("body", None, "In [May 1920] Kopp came."), ("footnote", None, "Grant for {1689–2022}; cf. {12 July}.")])
+    assert got == {"value": "1689/2022", "precision": "interval", "year_inferred": False}
+    assert inferred["value"] == "1920-07-12"
+
+
+def test_document_starting_without_a_year_takes_the_year_it_gives_ahead(nlp):
+    # a chapter cut from a book: the paragraph's footnote dates the story ...
+    body = "Trotsky spoke of a Red Poland.^1 Meanwhile, on {20 July}, Ebert declared neutrality."
+    note = "Trotsky, speech of [21 July 1920], in Сочинения (Москва, [1927]), p. 404."
+    (got,) = run(nlp, [("body", None, body), ("footnote", 1, note)])
+    assert got == {"value": "1920-07-20", "precision": "day", "year_inferred": True}
+    # ... or else the first year the body gives later
+    (got,) = run(nlp, [("body", None, "On {5 August} the Plenum met."), ("body", None, "By the [summer of 1920] it was over.")])
+    assert got["value"] == "1920-08-05"
+
+
+def test_paragraph_footnote_with_the_same_day_dates_a_yearless_start(nlp):
+    body = "Chicherin replied on {12 December}: talks must go on. He was not certain of Seeckt.^56"
+    note = "Cf. Kopp's report of [3 May 1919]; Chicherin's telegram to Kopp of [12 Dec. 1920]."
+    (got,) = run(nlp, [("body", None, body), ("footnote", 56, note)])
+    assert got["value"] == "1920-12-12"
+
+
+def test_reference_cues_include_prefixes():
+    tables = DateTables.from_dir(DEFAULT_TABLES_PATH)
+    assert tables.is_forward("restore Germany’s pre-")
+    assert tables.is_forward("it was he who would sign the agreement on ")
+    assert not tables.is_forward("Kopp would not wait. On ")  # the cue is in another sentence
+    assert not tables.is_forward("Kopp returned to Berlin on ")
+
+
 def test_unreadable_entity_gets_none_and_others_still_resolve(nlp):
     doc, targets = build_doc(nlp, [("body", None, "In [May 1920], {the following day} and on {11 July}.")])
     doc = nlp(doc)
@@ -332,6 +372,12 @@ def test_bad_tables_name_the_file(tmp_path):
     shutil.copy(DEFAULT_TABLES_PATH / "qualifiers.json", path / "qualifiers.json")
     (path / "months.json").write_text('{"en": {"13": ["smarch"]}}', encoding="utf8")
     with pytest.raises(ValueError, match=r"months\.json.*13"):
+        DateTables.from_dir(path)
+    shutil.copy(DEFAULT_TABLES_PATH / "months.json", path / "months.json")
+    narrative = json.loads((DEFAULT_TABLES_PATH / "narrative.json").read_text(encoding="utf8"))
+    narrative["publication_year"] = {"before": "(unclosed", "after": "x"}
+    (path / "narrative.json").write_text(json.dumps(narrative), encoding="utf8")
+    with pytest.raises(ValueError, match=r"narrative\.json: publication_year"):
         DateTables.from_dir(path)
     with pytest.raises(ValueError, match="not found"):
         DateTables.from_dir(tmp_path / "missing")
