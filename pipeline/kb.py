@@ -449,7 +449,8 @@ def archive_patterns(entities: Iterable["Entity"]) -> List[dict]:
             words = name.split()
             if len(words) == 1 and len(name) < 3:
                 continue
-            if len(words) == 1 and not (name.isupper() or any(ch.isupper() for ch in name[1:])):
+            if len(words) == 1 and not (name.isupper() or any(ch.isupper() for ch in name[1:])
+                                        or re.search(r"arch|архив", name, re.I)):
                 continue  # a lone ordinary word ("Kew") names a place more often than the archive
             if all(w.isupper() for w in words) and len(name) <= 8:
                 pattern = [{"ORTH": w} for w in words]
