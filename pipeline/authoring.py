@@ -166,7 +166,9 @@ def _parse_relations(path: Path, seg: Segment, rel_lines: List[Tuple[int, str]])
                 raise _err(path, lineno, f"unknown relation type {role!r}")
             for target in targets.split(","):
                 if target.startswith("@"):
-                    seg.resolved_args.append({"from_id": trig_id, "type": role, "entity_id": target[1:]})
+                    if role in ("date",):
+                        raise _err(path, lineno, f"{role}={target}: a date must be a DATE span of the segment, not an entity id")
+                    seg.resolved_args.append({"from_id": trig_id, "type": role, "entity_id": target[1:], "line": lineno})
                     continue
                 if target not in seg.handles:
                     raise _err(path, lineno, f"unknown handle {target!r} for {role}")
@@ -234,6 +236,11 @@ def parse_markup(path: Path) -> Tuple[dict, List[Segment], Dict[str, dict]]:
         for arg in seg.resolved_args:
             if arg["entity_id"] not in entities:
                 raise _err(path, seg.line, f"resolved argument @{arg['entity_id']} not declared with @entity")
+            etype = entities[arg["entity_id"]]["type"]
+            allowed = ("LOC",) if arg["type"] == "place" else ("PERSON", "ORG")
+            if etype not in allowed:
+                raise _err(path, arg.pop("line"), f"{arg['type']}=@{arg['entity_id']}: a {etype} cannot be a {arg['type']}")
+            arg.pop("line", None)
     return header, segments, entities
 
 
