@@ -222,8 +222,10 @@ class CitationParser:
         """The archive a calendar or finding aid names once in its header, for citations that omit it."""
         archives = list(archives)
         ids = {a[2] for a in archives}
-        if citations or len(ids) != 1 or None in ids:
+        if len(ids) != 1 or None in ids:
             return None
+        if any((c.get("archive") or {}).get("entity_id") not in ids for c in citations):
+            return None  # the header cites more than its own archive: no default
         return {"entity_id": archives[0][2], "canonical": archives[0][3]}
 
     def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None,

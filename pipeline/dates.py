@@ -882,15 +882,9 @@ def resolve_document_dates(
     body_updates: List[Tuple[int, int]] = []  # (offset, year), offsets ascending
     year: Optional[int] = None
     pending: List[int] = []  # yearless body dates, for the footnote check
-    footnote_segs: List[int] = []
-    footnotes: Dict[int, List[int]] = {}
-    for si, seg in enumerate(segs):
-        if seg.get("kind") == "footnote":
-            footnote_segs.append(si)
-            if seg.get("number") is not None:
-                footnotes.setdefault(int(seg["number"]), []).append(si)
-            continue
-        for i in by_seg.get(si, []):
+    def walk(indices: List[int], year: Optional[int], body: bool) -> Optional[int]:
+        """Resolve the dates of one segment in order; explicit years move the running year."""
+        for i in indices:
             p = parsed[i]
             if p is None:
                 continue
@@ -899,10 +893,23 @@ def resolve_document_dates(
                 cy = sets_year(i)
                 if cy is not None:
                     year = cy
-                    body_updates.append((spans[i][1], year))
+                    if body:
+                        body_updates.append((spans[i][1], year))
             else:
                 out[i] = tables.resolve(p, year)
-                pending.append(i)
+                if body:
+                    pending.append(i)
+        return year
+
+    footnote_segs: List[int] = []
+    footnotes: Dict[int, List[int]] = {}
+    for si, seg in enumerate(segs):
+        if seg.get("kind") == "footnote":
+            footnote_segs.append(si)
+            if seg.get("number") is not None:
+                footnotes.setdefault(int(seg["number"]), []).append(si)
+            continue
+        year = walk(by_seg.get(si, []), year, body=True)
     upd_offsets = [o for o, _ in body_updates]
 
     def body_year_at(offset: int) -> Optional[int]:
@@ -934,17 +941,7 @@ def resolve_document_dates(
     for si in footnote_segs:
         seg = segs[si]
         year = body_year_at(marker_at[si]) if si in marker_at else body_year_at(seg["start"])
-        for i in by_seg.get(si, []):
-            p = parsed[i]
-            if p is None:
-                continue
-            if p.has_year:
-                out[i] = tables.resolve(p)
-                cy = sets_year(i)
-                if cy is not None:
-                    year = cy
-            else:
-                out[i] = tables.resolve(p, year)
+        walk(by_seg.get(si, []), year, body=False)
 
     def document_date(si: int, like: Optional[ParsedDate]) -> Optional[ParsedDate]:
         """The first single dated day/month in footnote ``si`` (the same day and month as ``like`` if given)."""

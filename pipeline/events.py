@@ -40,23 +40,26 @@ def _arg(ent: Span) -> dict:
     "historian_events_v1",
     assigns=["doc._.events"],
     requires=["doc.ents", "doc.sents", "doc._.citations"],
-    default_config={"rules_path": None},
+    default_config={"rules_path": None, "threshold": 0.4, "min_confidence": 0.0},
     default_score_weights={"event_core_f": 0.0},
 )
-def make_event_extractor(nlp: Language, name: str, rules_path: Optional[str]) -> "EventExtractor":
-    return EventExtractor(nlp, name, rules_path)
+def make_event_extractor(nlp: Language, name: str, rules_path: Optional[str], threshold: float,
+                         min_confidence: float) -> "EventExtractor":
+    return EventExtractor(nlp, name, rules_path, threshold=threshold, min_confidence=min_confidence)
 
 
 class EventExtractor:
     """Sets `doc._.events`: COMMUNICATION and MEETING events with arguments, date, place, source."""
 
-    def __init__(self, nlp: Language, name: str, rules_path: Optional[str] = None):
+    def __init__(self, nlp: Language, name: str, rules_path: Optional[str] = None, threshold: float = 0.4,
+                 min_confidence: float = 0.0):
         register_extensions()
         self.name = name
         self.rules: dict = {}
         self.learned: Dict[str, dict] = {}
         self.model = ArgumentClassifier()
-        self.threshold = 0.4
+        self.threshold = threshold  # an argument needs at least this probability for its role
+        self.min_confidence = min_confidence  # events below this confidence are not reported
         if rules_path:
             self._load_rules(Path(rules_path))
 
@@ -219,7 +222,7 @@ class EventExtractor:
                 ev = self._communication(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs)
             else:
                 ev = self._meeting(doc, sent, tok, info, sent_ents, last_person, pronouns)
-            if ev:
+            if ev and ev["confidence"] >= self.min_confidence:
                 ev["segment"] = seg_of(tok.idx)
                 ev["evidence"] = [sent.start_char, sent.end_char]
                 events.append(ev)
