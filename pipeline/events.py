@@ -40,7 +40,7 @@ def _arg(ent: Span) -> dict:
     "historian_events_v1",
     assigns=["doc._.events"],
     requires=["doc.ents", "doc.sents", "doc._.citations"],
-    default_config={"rules_path": None, "threshold": 0.4, "min_confidence": 0.0},
+    default_config={"rules_path": None, "threshold": 0.4, "min_confidence": 0.4},
     default_score_weights={"event_core_f": 0.0},
 )
 def make_event_extractor(nlp: Language, name: str, rules_path: Optional[str], threshold: float,
@@ -52,7 +52,7 @@ class EventExtractor:
     """Sets `doc._.events`: COMMUNICATION and MEETING events with arguments, date, place, source."""
 
     def __init__(self, nlp: Language, name: str, rules_path: Optional[str] = None, threshold: float = 0.4,
-                 min_confidence: float = 0.0):
+                 min_confidence: float = 0.4):
         register_extensions()
         self.name = name
         self.rules: dict = {}
@@ -216,12 +216,14 @@ class EventExtractor:
         events: List[dict] = []
         for sent, tok, sent_ents, last_person in self._iter_triggers(doc, lex):
             info = lex[tok.lower_]
-            if self.model.trained:
-                ev = self._learned_event(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs, lex)
-            elif info["type"] == "COMMUNICATION":
+            # the surface rules are precise where they fire; the classifier learned from
+            # the annotated relations finds the arguments where they do not
+            if info["type"] == "COMMUNICATION":
                 ev = self._communication(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs)
             else:
                 ev = self._meeting(doc, sent, tok, info, sent_ents, last_person, pronouns)
+            if ev is None and self.model.trained:
+                ev = self._learned_event(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs, lex)
             if ev and ev["confidence"] >= self.min_confidence:
                 ev["segment"] = seg_of(tok.idx)
                 ev["evidence"] = [sent.start_char, sent.end_char]
