@@ -27,7 +27,8 @@ from .jsonl import iter_jsonl
 from .normalization import compact_key, has_cyrillic, lemma_key, norm_key, parse_person
 
 ENTITY_TYPES = ("PERSON", "ORG", "ARCHIVE", "LOC")
-KNOWN_FIELDS = {"id", "canonical", "type", "aliases", "description", "wikidata", "viaf", "gnd", "ambiguous_aliases"}
+KNOWN_FIELDS = {"id", "canonical", "type", "aliases", "description", "wikidata", "viaf", "gnd", "ambiguous_aliases",
+                "period"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 DEFAULT_KB = Path("configs/knowledge_base.jsonl")
 
@@ -110,6 +111,10 @@ def _entity_from_obj(path: Path, lineno: int, obj: Dict) -> Tuple[Optional[Entit
     for auth in ("wikidata", "viaf", "gnd"):
         if auth in obj and not isinstance(obj[auth], str):
             errs.append(f"{where}: {auth} of {eid!r} must be a string")
+    period = obj.get("period")
+    if period is not None and not (isinstance(period, list) and len(period) == 2 and
+                                   all(y is None or isinstance(y, int) for y in period)):
+        errs.append(f"{where}: 'period' of {eid!r} must be [from_year, to_year] (null for open)")
     if "wikidata" in obj and isinstance(obj["wikidata"], str) and not re.match(r"^Q\d+$", obj["wikidata"]):
         errs.append(f"{where}: wikidata id {obj['wikidata']!r} of {eid!r} is not of the form Q123")
     if errs:

@@ -256,6 +256,9 @@ class EntityLinker:
         then matching initials, then description words found in the sentence, then KB order."""
         if len(ids) == 1:
             return ids[0]
+        ids = self._in_period(ids, span)
+        if len(ids) == 1:
+            return ids[0]
         seen = [i for i in ids if i in state.last_seen]
         if seen:
             return max(seen, key=lambda i: state.last_seen[i])
@@ -277,6 +280,29 @@ class EntityLinker:
             if best is not None:
                 return best
         return min(ids, key=lambda i: self.kb.order.get(i, 0))
+
+    def _in_period(self, ids: List[str], span: Optional[Span]) -> List[str]:
+        """Keep the candidates whose KB `period` ([from, to] years) holds the narrative year.
+
+        "Russia" is the Russian Empire before 1917, Soviet Russia until 1922 and the
+        Soviet Union after: the year is that of the last DATE before the mention.
+        """
+        if span is None:
+            return ids
+        periods = {i: self.kb.entities[i].extra.get("period") for i in ids if i in self.kb.entities}
+        if not any(periods.values()):
+            return ids
+        year = None
+        for ent in reversed([e for e in span.doc.ents if e.end <= span.start and e.label_ == "DATE"]):
+            value = (ent._.date or {}).get("value") if Span.has_extension("date") else None
+            if value and value[:4].isdigit():
+                year = int(value[:4])
+                break
+        if year is None:
+            return ids
+        inside = [i for i in ids if periods.get(i) and (periods[i][0] is None or periods[i][0] <= year)
+                  and (periods[i][1] is None or year <= periods[i][1])]
+        return inside or ids
 
     def _new_id(self, surface, label, person, state) -> Tuple[str, str]:
         """Deterministic id for a name the KB lacks; a bare surname joins an earlier full name."""
