@@ -314,10 +314,12 @@ class EventExtractor:
                 "date": date, "place": place, "confidence": round(min(info["precision"] * 0.85, 0.99), 3)}
 
     def _date_place(self, doc, sent, tok, sent_ents) -> Tuple[Optional[dict], Optional[dict]]:
-        dates = [e for e in sent_ents if e.label_ == "DATE"]
+        dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date)]
         date = None
         if dates:
-            best = min(dates, key=lambda e: abs(e.start - tok.i))
+            # the nearest date, preferring a day or month over a bare year
+            best = min(dates, key=lambda e: ((e._.date or {}).get("precision") not in ("day", "month"),
+                                             abs(e.start - tok.i)))
             value = best._.date or {}
             date = {"text": best.text, "value": value.get("value"), "precision": value.get("precision"),
                     "year_inferred": bool(value.get("year_inferred")), "start": best.start_char, "end": best.end_char}
@@ -347,6 +349,15 @@ class EventExtractor:
         if (path / "arguments.msgpack").exists():
             self.model.from_bytes((path / "arguments.msgpack").read_bytes())
         return self
+
+
+def _long_interval(value: Optional[dict]) -> bool:
+    """A span of years such as a lifespan "(1891–1971)" dates no single event."""
+    v = (value or {}).get("value") or ""
+    if "/" not in v:
+        return False
+    a, b = v.split("/", 1)
+    return a[:4].isdigit() and b[:4].isdigit() and int(b[:4]) - int(a[:4]) > 1
 
 
 def learn_triggers(examples: Iterable[Example]) -> Dict[str, dict]:

@@ -120,6 +120,11 @@ def mention_title(ent: dict) -> str:
     return f"{ent.get('label')}: not linked"
 
 
+def _letters(text: str) -> str:
+    """The letters and digits of a mention: the raw span of "Joffe" may read "Joff e" or "Jof-\nfe"."""
+    return "".join(ch for ch in text if ch.isalnum())
+
+
 def render_text(raw: str, entities: List[dict], anchors: Dict[str, str]) -> Tuple[str, int]:
     """displaCy-style marks over the raw text; mentions whose offsets do not match are skipped and counted."""
     parts: List[str] = []
@@ -128,7 +133,7 @@ def render_text(raw: str, entities: List[dict], anchors: Dict[str, str]) -> Tupl
     for ent in sorted(entities, key=lambda e: (e.get("start", 0), e.get("end", 0))):
         start, end = ent.get("start"), ent.get("end")
         if (not isinstance(start, int) or not isinstance(end, int) or start < pos or end > len(raw)
-                or raw[start:end] != ent.get("text")):
+                or _letters(raw[start:end]) != _letters(ent.get("text") or "")):
             skipped += 1
             continue
         label = str(ent.get("label"))
@@ -287,13 +292,16 @@ def timeline_svg(flat: List[dict]) -> str:
     ticks = []
     years = range(lo.year, hi.year + 2)
     monthly = (hi - lo).days < 3 * 366
+    step = max(1, -(-len(years) // 12))  # at most about 12 year labels
     first_label = True
     for year in years:
         for month in (range(1, 13) if monthly else (1,)):
             d = dt.date(year, month, 1)
             if not lo <= d <= hi:
                 continue
-            major = month == 1
+            major = month == 1 and (year - lo.year) % step == 0
+            if month == 1 and not major and not monthly:
+                continue
             tx = x(d)
             ticks.append(f'<line class="tick{" major" if major else ""}" x1="{tx:.1f}" x2="{tx:.1f}" y1="14" y2="{y - 14}"/>')
             if major or (monthly and month in (4, 7, 10)):
