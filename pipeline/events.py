@@ -10,11 +10,13 @@ how confident it is. Arguments are found around the trigger by surface cues
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
+import numpy
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -124,20 +126,30 @@ class EventExtractor:
         return X, y
 
     def _iter_triggers(self, doc: Doc, lex: Dict[str, dict], extra: Iterable[int] = ()):
-        """(sentence, trigger token, entities of the sentence, last person before it)."""
-        extra = set(extra)
-        last_person: Optional[Span] = None
+        """(sentence, trigger token, entities of the sentence, last person before it).
+
+        Candidate triggers are found on the LOWER array, so sentences without one
+        cost nothing: this runs on every paragraph of every document.
+        """
+        hashes = numpy.array([doc.vocab.strings.add(w) for w in lex], dtype="uint64")
+        lower = doc.to_array("LOWER")
+        found = sorted(set(numpy.nonzero(numpy.isin(lower, hashes))[0].tolist()) | set(extra))
+        if not found:
+            return
         ents = list(doc.ents)
-        ent_i = 0
-        for sent in doc.sents:
+        persons = [e for e in ents if e.label_ == "PERSON"]
+        person_ends = [e.end for e in persons]
+        sents = list(doc.sents)
+        sent_starts = [s.start for s in sents]
+        for i in found:
+            tok = doc[i]
+            if tok.ent_type_:
+                continue
+            sent = sents[bisect.bisect_right(sent_starts, i) - 1]
             sent_ents = [e for e in ents if e.start >= sent.start and e.end <= sent.end]
-            while ent_i < len(ents) and ents[ent_i].end <= sent.start:
-                if ents[ent_i].label_ == "PERSON":
-                    last_person = ents[ent_i]
-                ent_i += 1
-            for tok in sent:
-                if (tok.lower_ in lex or tok.i in extra) and not tok.ent_type_:
-                    yield sent, tok, sent_ents, last_person
+            k = bisect.bisect_right(person_ends, sent.start)
+            last_person = persons[k - 1] if k else None
+            yield sent, tok, sent_ents, last_person
 
     @staticmethod
     def _candidates(doc, sent, tok, sent_ents, last_person, pronouns) -> List[Tuple[Span, bool]]:

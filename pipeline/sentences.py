@@ -7,6 +7,8 @@ dates are read sentence by sentence, so the cut loses their arguments.
 from pathlib import Path
 from typing import Iterable, Optional, Set
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -50,32 +52,33 @@ class SentenceSplitter:
         if not len(doc):
             return doc
         seg_starts = {s["start"] for s in get_segments(doc)}
+        toks = list(doc)  # one pass: Token objects are costly to make
         starts = [False] * len(doc)
         starts[0] = True
-        for tok in doc:
-            if tok.idx in seg_starts or (tok.i and "\n\n" in doc[tok.i - 1].text_with_ws):
+        for tok in toks:
+            if tok.idx in seg_starts or (tok.i and "\n\n" in toks[tok.i - 1].text_with_ws):
                 starts[tok.i] = True
         i = 0
-        while i < len(doc):
-            tok = doc[i]
+        while i < len(toks):
+            tok = toks[i]
             ender = tok.text in ENDERS or (tok.text.endswith(".") and len(tok.text) > 1 and not tok.like_num)
             if ender:
-                word = tok.text[:-1] if tok.text.endswith(".") and len(tok.text) > 1 else (doc[i - 1].text if i else "")
+                word = tok.text[:-1] if tok.text.endswith(".") and len(tok.text) > 1 else (toks[i - 1].text if i else "")
                 abbreviation = tok.text in (".",) and i and self._is_abbreviation(word) or \
                     (tok.text.endswith(".") and len(tok.text) > 1 and self._is_abbreviation(tok.text))
                 j = i + 1
-                while j < len(doc) and (doc[j].text in CLOSERS or (doc[j].like_num and len(doc[j].text) <= 3
-                                                                  and not doc[j].whitespace_ == "" and j == i + 1)):
+                while j < len(toks) and (toks[j].text in CLOSERS or (toks[j].like_num and len(toks[j].text) <= 3
+                                                                  and not toks[j].whitespace_ == "" and j == i + 1)):
                     j += 1
-                if j < len(doc) and not abbreviation:
-                    nxt = doc[j]
+                if j < len(toks) and not abbreviation:
+                    nxt = toks[j]
                     if nxt.is_title or nxt.is_upper or nxt.text[:1] in "“\"‘«(„" or nxt.is_space:
                         starts[j] = True
                 i = j
                 continue
             i += 1
-        for k, tok in enumerate(doc):
-            tok.is_sent_start = starts[k]
+        values = numpy.array([1 if b else -1 for b in starts], dtype="int64").astype("uint64")
+        doc.from_array([SENT_START], values)
         return doc
 
     def to_disk(self, path, exclude: Iterable[str] = tuple()) -> None:
