@@ -137,14 +137,14 @@ def uner_cmd(source: List[Path] = typer.Argument(..., help="UNER .iob2 files or 
              config: Path = typer.Option(Path("configs/default.cfg"))):
     """Convert the optional UNER English-EWT data (PER/ORG/LOC) to a .spacy file."""
     from .corpus import write_docbin
-    from .uner import read_iob2
+    from .general_english import read_iob2
 
     folder = next((p for p in source if p.exists()), None)
     if folder is None:
         _fail(f"no UNER data at {', '.join(map(str, source))}; run `spacy project assets` or leave UNER out")
     files = sorted(folder.glob("*.iob2")) if folder.is_dir() else [folder]
     from .training import blank_from_config
-    from .uner import keep_clean
+    from .general_english import keep_clean
 
     nlp = blank_from_config(config)
     docs = [d for f in files for d in read_iob2(nlp, f)]

@@ -299,20 +299,19 @@ def build_kb(kb_path: Path, records: Optional[Path], markup: Optional[Path]) -> 
     declared, surfaces = collect_annotations(records, markup)
     stats = {"entities_added": 0, "aliases_added": 0, "ambiguous_marked": 0}
     # pass 1: new entities (declared in markup, else first surface seen)
+    def add_entity(eid: str, etype: str, canonical: str) -> None:
+        if eid in by_id:
+            return
+        objs.append({"id": eid, "canonical": canonical, "type": etype, "aliases": []})
+        raws.append("")
+        changed.append(True)
+        by_id[eid] = len(objs) - 1
+        stats["entities_added"] += 1
+
     for eid, (etype, canonical, _) in declared.items():
-        if eid not in by_id:
-            objs.append({"id": eid, "canonical": canonical, "type": etype, "aliases": []})
-            raws.append("")
-            changed.append(True)
-            by_id[eid] = len(objs) - 1
-            stats["entities_added"] += 1
+        add_entity(eid, etype, canonical)
     for eid, etype, surface, _ in surfaces:
-        if eid not in by_id:
-            objs.append({"id": eid, "canonical": surface, "type": etype, "aliases": []})
-            raws.append("")
-            changed.append(True)
-            by_id[eid] = len(objs) - 1
-            stats["entities_added"] += 1
+        add_entity(eid, etype, surface)
     # pass 2: aliases
     keys: Dict[Tuple[str, str], Set[str]] = defaultdict(set)
     for o in objs:
