@@ -3,10 +3,9 @@ from pathlib import Path
 
 import pytest
 import spacy
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 from spacy.training import Example
 
-import pipeline.linking  # noqa: F401  (registers the factory and extensions)
 from pipeline.linking import b_cubed, doc_entities
 
 KB = Path(__file__).resolve().parent.parent / "configs" / "knowledge_base.jsonl"
