@@ -59,6 +59,7 @@ class EventExtractor:
         self.name = name
         self.rules: dict = {}
         self.learned: Dict[str, dict] = {}
+        self._lexicon_cache: Optional[tuple] = None
         self.model = ArgumentClassifier()
         self.threshold = threshold  # an argument needs at least this probability for its role
         self.min_confidence = min_confidence  # events below this confidence are not reported
@@ -131,7 +132,7 @@ class EventExtractor:
         Candidate triggers are found on the LOWER array, so sentences without one
         cost nothing: this runs on every paragraph of every document.
         """
-        hashes = numpy.array([doc.vocab.strings.add(w) for w in lex], dtype="uint64")
+        hashes = self._trigger_hashes(doc, lex)
         lower = doc.to_array("LOWER")
         found = sorted(set(numpy.nonzero(numpy.isin(lower, hashes))[0].tolist()) | set(extra))
         if not found:
@@ -211,6 +212,23 @@ class EventExtractor:
                 "participant": [], "date": date, "place": place, "confidence": round(min(conf, 0.99), 3)}
 
     def lexicon(self) -> Dict[str, dict]:
+        """Trigger words -> type, medium, precision; built once per rules/learned state."""
+        key = (id(self.rules), id(self.learned))
+        if self._lexicon_cache is None or self._lexicon_cache[0] != key:
+            self._lexicon_cache = (key, self._build_lexicon(), None)
+        return self._lexicon_cache[1]
+
+    def _trigger_hashes(self, doc: Doc, lex: Dict[str, dict]) -> numpy.ndarray:
+        """The lexicon's words as LOWER hashes, cached with the lexicon."""
+        if lex is not self.lexicon():
+            return numpy.array([doc.vocab.strings.add(w) for w in lex], dtype="uint64")
+        key, cached_lex, hashes = self._lexicon_cache
+        if hashes is None:
+            hashes = numpy.array([doc.vocab.strings.add(w) for w in lex], dtype="uint64")
+            self._lexicon_cache = (key, cached_lex, hashes)
+        return hashes
+
+    def _build_lexicon(self) -> Dict[str, dict]:
         lex = {w: {"type": t, "medium": m, "precision": 0.6} for w, (t, m) in self.rules["triggers"].items()}
         for word, info in self.learned.items():
             lex[word] = info
