@@ -8,7 +8,6 @@ the previous citation's parts only when the reference before it is archival; a
 calendar whose header names one archive lends it to entries that omit it. The
 conventions are those of training/ANNOTATION.md, "Project decisions", Citations.
 """
-from __future__ import annotations
 
 import re
 from pathlib import Path

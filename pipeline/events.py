@@ -8,7 +8,6 @@ how confident it is. Arguments are found around the trigger by surface cues
 ("X's report for Y", "from X", "to Y", "copies forwarded to", "met with",
 "was received by"); pronouns resolve to the most recently named person.
 """
-from __future__ import annotations
 
 import bisect
 import hashlib
@@ -23,19 +22,42 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .event_model import ArgumentClassifier, pair_features
+from .mentions import Mention, MentionResolver, blocked_tokens, coordinated, named
 from .extensions import register_extensions
 from .tokenizer import get_segments
 
-AGENT_LABELS = ("PERSON", "ORG")
-
-
-def _ent_id(ent: Span) -> str:
-    return ent._.entity_id or ent.kb_id_ or ent.text.lower()
-
-
 def _arg(ent: Span) -> dict:
-    return {"entity_id": _ent_id(ent), "canonical": ent._.canonical or ent.text, "text": ent.text,
-            "start": ent.start_char, "end": ent.end_char}
+    return named(ent).arg()
+
+
+def _unique(pairs: List[tuple]) -> List[tuple]:
+    seen, out = set(), []
+    for m, p in pairs:
+        if m.entity_id not in seen:
+            seen.add(m.entity_id)
+            out.append((m, p))
+    return out
+
+
+def _unique_mentions(mentions: List[Mention]) -> List[Mention]:
+    return [m for m, _ in _unique([(m, None) for m in mentions])]
+
+
+def _mention_of_arg(a: dict, tok) -> Mention:
+    """An argument of an earlier event, as a mention resolved at this trigger (a reply's addressee)."""
+    return Mention(tok.i, tok.i + 1, "PERSON", a["entity_id"], a.get("canonical") or a["text"], a["text"],
+                   a["start"], a["end"], via={"text": tok.text, "start": tok.idx, "end": tok.idx + len(tok),
+                                              "kind": "reply"})
+
+
+def _adjacent(doc: Doc, i: int, m: Mention, roles: set) -> bool:
+    """The mention follows the trigger directly, or after a role description ("met the Commissioner General, X")."""
+    gap = doc[i + 1:m.start]
+    if len(gap) <= 1 and not any(t.is_punct for t in gap):
+        return True
+    return len(gap) <= 6 and any(t.lower_ in roles for t in gap) and not any(t.ent_type_ for t in gap) and \
+        all(t.text == "," or not t.is_punct for t in gap)
+
 
 
 @Language.factory(
@@ -95,8 +117,6 @@ class EventExtractor:
 
         sentencizer = Sentencizer()
         lex = self.lexicon()
-        verbs = set(self.rules.get("verb_triggers", []))
-        pronouns = set(self.rules.get("pronouns", []))
         X: List[List[str]] = []
         y: List[str] = []
         for eg in examples:
@@ -106,28 +126,29 @@ class EventExtractor:
                 span = ref.char_span(*ev["trigger"], alignment_mode="expand")
                 if span is not None:
                     gold[span[0].i] = ev
-            for sent, tok, sent_ents, last_person in self._iter_triggers(ref, lex, extra=set(gold)):
+            for sent, tok, sent_ents, resolver in self._iter_triggers(ref, lex, extra=set(gold)):
                 ev = gold.get(tok.i)
                 etype = ev["type"] if ev else lex[tok.lower_]["type"]
-                rule = self._rule_roles(ref, sent, tok, etype, sent_ents, last_person, pronouns, verbs, lex)
-                for cand, pron in self._candidates(ref, sent, tok, sent_ents, last_person, pronouns):
+                mentions = resolver.sentence_mentions(sent)
+                rule = self._rule_roles(ref, sent, tok, etype, mentions, lex)
+                for cand in self._candidates(tok, mentions):
                     role = "none"
                     if ev is not None:
-                        cid = _ent_id(cand)
                         for r, args in ev["args"].items():
                             if r not in ("sender", "recipient", "cc", "participant"):
                                 continue
                             for a in args:
-                                same_span = a.get("start") == cand.start_char and a.get("end") == cand.end_char
-                                if same_span or (pron or a.get("start") is None or
-                                                 not (sent.start_char <= a["start"] < sent.end_char)) and a.get("entity_id") == cid:
+                                same_span = not cand.resolved and a.get("start") == cand.start_char and \
+                                    a.get("end") == cand.end_char
+                                outside = a.get("start") is None or not (sent.start_char <= a["start"] < sent.end_char)
+                                if same_span or ((cand.resolved or outside) and a.get("entity_id") == cand.entity_id):
                                     role = r
-                    X.append(pair_features(ref, sent, tok, cand, pron, rule.get((cand.start, pron)), etype))
+                    X.append(pair_features(ref, sent, tok, cand, cand.resolved, rule.get((cand.start, cand.resolved)), etype))
                     y.append(role)
         return X, y
 
     def _iter_triggers(self, doc: Doc, lex: Dict[str, dict], extra: Iterable[int] = ()):
-        """(sentence, trigger token, entities of the sentence, last person before it).
+        """(sentence, trigger token, entities of the sentence, the document's mention resolver).
 
         Candidate triggers are found on the LOWER array, so sentences without one
         cost nothing: this runs on every paragraph of every document.
@@ -138,77 +159,73 @@ class EventExtractor:
         if not found:
             return
         ents = list(doc.ents)
-        persons = [e for e in ents if e.label_ == "PERSON"]
-        person_ends = [e.end for e in persons]
+        ent_starts = [e.start for e in ents]
         sents = list(doc.sents)
-        sent_starts = [s.start for s in sents]
+        resolver = MentionResolver(doc, self.rules, sents)
         for i in found:
             tok = doc[i]
             if tok.ent_type_:
                 continue
-            sent = sents[bisect.bisect_right(sent_starts, i) - 1]
-            sent_ents = [e for e in ents if e.start >= sent.start and e.end <= sent.end]
-            k = bisect.bisect_right(person_ends, sent.start)
-            last_person = persons[k - 1] if k else None
-            yield sent, tok, sent_ents, last_person
+            sent = sents[resolver.sent_index(i)]
+            lo, hi = bisect.bisect_left(ent_starts, sent.start), bisect.bisect_left(ent_starts, sent.end)
+            yield sent, tok, [e for e in ents[lo:hi] if e.end <= sent.end], resolver
 
     @staticmethod
-    def _candidates(doc, sent, tok, sent_ents, last_person, pronouns) -> List[Tuple[Span, bool]]:
-        cands = [(e, False) for e in sent_ents if e.label_ in AGENT_LABELS and abs(e.start - tok.i) <= 30]
-        if last_person is not None and any(t.lower_ in pronouns for t in sent if t.i != tok.i):
-            if all(_ent_id(e) != _ent_id(last_person) for e, _ in cands):
-                cands.append((last_person, True))
-        return cands
+    def _candidates(tok, mentions: List[Mention]) -> List[Mention]:
+        """Agents near the trigger; one mention per resolved entity (its name wins over a pronoun)."""
+        near = [m for m in mentions if abs(m.start - tok.i) <= 30]
+        named_ids = {m.entity_id for m in near if not m.resolved}
+        out, seen = [], set()
+        for m in near:
+            if m.resolved and (m.entity_id in named_ids or m.entity_id in seen):
+                continue
+            seen.add(m.entity_id)
+            out.append(m)
+        return out
 
-    def _rule_roles(self, doc, sent, tok, etype, sent_ents, last_person, pronouns, verbs, lex) -> Dict[tuple, str]:
+    def _rule_roles(self, doc, sent, tok, etype, mentions, lex) -> Dict[tuple, str]:
         """What the surface rules would say, as a feature for the classifier."""
         info = lex.get(tok.lower_, {"type": etype, "medium": None, "precision": 0.5})
         if etype == "COMMUNICATION":
-            ev = self._communication(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs)
+            ev = self._communication(doc, sent, tok, info, mentions, [])
         else:
-            ev = self._meeting(doc, sent, tok, info, sent_ents, last_person, pronouns)
-        roles = {}
-        for role in ("sender", "recipient", "cc", "participant"):
-            for a in (ev or {}).get(role, []):
-                span = doc.char_span(a["start"], a["end"])
-                if span is not None:
-                    inside = sent.start <= span.start < sent.end
-                    roles[(span.start, not inside)] = role
-        return roles
+            ev = self._meeting(doc, sent, tok, info, mentions)
+        return (ev or {}).get("_roles", {})
 
-    def _learned_event(self, doc, sent, tok, info, sent_ents, last_person, pronouns, verbs, lex) -> Optional[dict]:
+    def _learned_event(self, doc, sent, tok, info, sent_ents, mentions, lex) -> Optional[dict]:
         etype = info["type"]
-        rule = self._rule_roles(doc, sent, tok, etype, sent_ents, last_person, pronouns, verbs, lex)
+        rule = self._rule_roles(doc, sent, tok, etype, mentions, lex)
         scored = []
-        for cand, pron in self._candidates(doc, sent, tok, sent_ents, last_person, pronouns):
-            probs = self.model.predict_proba(pair_features(doc, sent, tok, cand, pron, rule.get((cand.start, pron)), etype))
+        for cand in self._candidates(tok, mentions):
+            probs = self.model.predict_proba(pair_features(doc, sent, tok, cand, cand.resolved,
+                                                           rule.get((cand.start, cand.resolved)), etype))
             scored.append((cand, probs))
         pick = lambda role: [(c, p[role]) for c, p in scored if p[role] >= self.threshold and p[role] == max(p.values())]
         date, place = self._date_place(doc, sent, tok, sent_ents)
         if etype == "MEETING":
             parts, seen = [], set()
             for c, p in sorted(pick("participant"), key=lambda x: x[0].start):
-                if _ent_id(c) not in seen:
-                    seen.add(_ent_id(c))
+                if c.entity_id not in seen:
+                    seen.add(c.entity_id)
                     parts.append((c, p))
             if len(parts) < 2:
                 return None
             conf = info["precision"] * min(p for _, p in parts)
             return {"type": "MEETING", "medium": None, "trigger": [tok.idx, tok.idx + len(tok)], "sender": [],
-                    "recipient": [], "cc": [], "participant": [_arg(c) for c, _ in parts], "date": date,
+                    "recipient": [], "cc": [], "participant": [c.arg() for c, _ in parts], "date": date,
                     "place": place, "confidence": round(min(conf, 0.99), 3)}
         senders = sorted(pick("sender"), key=lambda x: -x[1])[:1]
         if not senders:
             return None
-        sid = _ent_id(senders[0][0])
-        recipients = [(c, p) for c, p in pick("recipient") if _ent_id(c) != sid]
+        sid = senders[0][0].entity_id
+        recipients = _unique([(c, p) for c, p in pick("recipient") if c.entity_id != sid])
         if not recipients:
             return None
-        cc = [(c, p) for c, p in pick("cc") if _ent_id(c) != sid]
+        cc = _unique([(c, p) for c, p in pick("cc") if c.entity_id != sid])
         conf = info["precision"] * min(p for _, p in senders + recipients)
         return {"type": "COMMUNICATION", "medium": info.get("medium") or "message",
-                "trigger": [tok.idx, tok.idx + len(tok)], "sender": [_arg(senders[0][0])],
-                "recipient": [_arg(c) for c, _ in recipients], "cc": [_arg(c) for c, _ in cc],
+                "trigger": [tok.idx, tok.idx + len(tok)], "sender": [senders[0][0].arg()],
+                "recipient": [c.arg() for c, _ in recipients], "cc": [c.arg() for c, _ in cc],
                 "participant": [], "date": date, "place": place, "confidence": round(min(conf, 0.99), 3)}
 
     def lexicon(self) -> Dict[str, dict]:
@@ -238,110 +255,176 @@ class EventExtractor:
     # ---------------------------------------------------------------- run
     def __call__(self, doc: Doc) -> Doc:
         lex = self.lexicon()
-        verbs = set(self.rules.get("verb_triggers", []))
-        pronouns = set(self.rules.get("pronouns", []))
         segments = get_segments(doc)
         seg_of = _segment_index(segments)
         citations = doc._.citations or []
         events: List[dict] = []
-        for sent, tok, sent_ents, last_person in self._iter_triggers(doc, lex):
+        for sent, tok, sent_ents, resolver in self._iter_triggers(doc, lex):
             info = lex[tok.lower_]
+            mentions = resolver.sentence_mentions(sent)
             # the surface rules are precise where they fire; the classifier learned from
             # the annotated relations finds the arguments where they do not
             if info["type"] == "COMMUNICATION":
-                ev = self._communication(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs)
+                ev = self._communication(doc, sent, tok, info, mentions, events)
             else:
-                ev = self._meeting(doc, sent, tok, info, sent_ents, last_person, pronouns)
-            if ev is None and self.model.trained:
-                ev = self._learned_event(doc, sent, tok, info, sent_ents, last_person, pronouns, verbs, lex)
+                ev = self._meeting(doc, sent, tok, info, mentions)
+            if ev is not None:
+                ev["date"], ev["place"] = self._date_place(doc, sent, tok, sent_ents)
+            elif self.model.trained:
+                ev = self._learned_event(doc, sent, tok, info, sent_ents, mentions, lex)
             if ev and ev["confidence"] >= self.min_confidence:
+                ev.pop("_roles", None)
                 ev["segment"] = seg_of(tok.idx)
                 ev["evidence"] = [sent.start_char, sent.end_char]
                 events.append(ev)
         doc._.events = _merge_and_source(doc, events, segments, citations)
         return doc
 
-    def _communication(self, doc, sent, tok, info, sent_ents, last_person, pronouns, verbs) -> Optional[dict]:
-        agents = [e for e in sent_ents if e.label_ in AGENT_LABELS]
+    def _cue(self, name: str) -> set:
+        return set(self.rules.get(name, []))
+
+    def _subject(self, doc, sent, i: int, before: List[Mention], resolver_blocked: set) -> Optional[Mention]:
+        """The nearest mention left of the trigger that no preposition governs, outside relative clauses."""
+        governing = self._cue("prepositions")
+        inside = i in resolver_blocked
+        for m in reversed(before):
+            if not inside and m.start in resolver_blocked:
+                continue
+            if m.start > 0 and doc[m.start - 1].lower_ in governing and not m.resolved:
+                continue
+            if m.resolved and m.via and m.via.get("kind") == "pronoun" and \
+                    doc[m.start].lower_ in self.rules.get("pronoun_kinds", {}).get("object", []):
+                continue
+            return m
+        return None
+
+    def _communication(self, doc, sent, tok, info, mentions: List[Mention], prior: List[dict]) -> Optional[dict]:
         i = tok.i
-        sender: List[Span] = []
-        recipient: List[Span] = []
-        cc: List[Span] = []
-        before = [e for e in agents if e.end <= i]
-        after = [e for e in agents if e.start > i]
-        # possessive sender: "Kopp's (seven-page) report"
-        for e in reversed(before):
-            if i - e.end <= 4 and e.end < len(doc) and doc[e.end].lower_ in ("'s", "’s", "'", "’"):
-                sender = [e]
+        sender_cues, recipient_cues = self._cue("sender_cues"), self._cue("recipient_cues")
+        cc_cues, joiners = self._cue("cc_cues"), self._cue("joiners")
+        verbal = tok.lower_ in self._cue("verb_triggers") or any(
+            tok.lower_.endswith(s) for s in self.rules.get("verb_suffixes", []))
+        blocked = blocked_tokens(sent)
+        before = [m for m in mentions if m.end <= i]
+        after = [m for m in mentions if m.start > i]
+        sender: List[Mention] = []
+        recipient: List[Mention] = []
+        cc: List[Mention] = []
+        # possessive sender: "Kopp's (seven-page) report", "his report", "Thälmanns Brief"
+        for m in reversed(before):
+            if i - m.end > 4:
                 break
-        # cues after the trigger: from/by X -> sender, to/for X -> recipient, copies -> cc
-        cc_mode = False
-        for e in after:
-            if e.start - i > 25:
+            poss = m.end < len(doc) and doc[m.end].lower_ in ("'s", "’s", "'", "’")
+            pron_poss = m.resolved and doc[m.start].lower_ in self.rules.get("pronoun_kinds", {}).get("possessive", [])
+            if poss or (pron_poss and m.end - 1 == m.start):
+                sender = coordinated(doc, m, before, joiners, forward=False)[::-1]
                 break
-            prev = doc[e.start - 1].lower_ if e.start > 0 else ""
-            window = [t.lower_ for t in doc[max(i, e.start - 4):e.start]]
-            if any(w in self.rules.get("cc_cues", []) for w in window) or cc_mode:
-                if prev in ("to", "for", ",", "and", "forwarded"):
-                    cc.append(e)
-                    cc_mode = True
+        bare = 0
+        for m in after:
+            if m.start - i > 25:
+                break
+            if any(m in group for group in (sender, recipient, cc)):
+                continue
+            prev = doc[m.start - 1].lower_ if m.start > 0 else ""
+            window = [t.lower_ for t in doc[max(i, m.start - 4):m.start]]
+            if any(w in cc_cues for w in window):
+                if prev in recipient_cues or prev in joiners or prev == "forwarded":
+                    cc.extend(coordinated(doc, m, after, joiners))  # "with copies forwarded to Lenin and Trotsky"
                     continue
-            if prev in self.rules.get("sender_cues", []) and not sender:
-                sender = [e]
-            elif prev in self.rules.get("recipient_cues", []) or (prev == "and" and recipient and doc[e.start - 2].ent_type_):
-                recipient.append(e)
-            elif tok.lower_ in verbs and not recipient and e.start - i <= 2:
-                recipient.append(e)  # "informed Chicherin", "instructed Kopp"
+            if prev in sender_cues and not sender:
+                sender = coordinated(doc, m, after, joiners)
+            elif prev in recipient_cues and not recipient:
+                recipient = coordinated(doc, m, after, joiners)
+            elif verbal and not recipient and _adjacent(doc, i, m, self._cue("role_words")):
+                recipient = coordinated(doc, m, after, joiners)  # "informed Chicherin", "told the ambassador"
+            elif not verbal and m.start - i <= 3 and bare < 2 and all(
+                    not t.is_punct for t in doc[i + 1:m.start]) and not (sender and recipient):
+                # genitive and dative without preposition: "Письмо Мануильского ...", "Pismo Józefa Becka"
+                if not sender:
+                    sender = coordinated(doc, m, after, joiners)
+                elif not recipient:
+                    recipient = coordinated(doc, m, after, joiners)
+                bare += 1
         if not sender:
-            subj = [e for e in before if not (e.start > 0 and doc[e.start - 1].lower_ in ("to", "for", "with", "of"))]
-            if subj:
-                sender = [subj[-1]]
-            else:
-                pron = [t for t in sent if t.lower_ in pronouns and t.i != i]
-                if pron and last_person is not None:
-                    sender = [last_person]
+            subj = self._subject(doc, sent, i, [m for m in before if not (
+                m.start > 0 and doc[m.start - 1].lower_ in recipient_cues)], blocked)
+            if subj is not None:
+                sender = coordinated(doc, subj, before, joiners, forward=False)[::-1]
+        if not sender and sent[0].lower_ in self._cue("prepositions"):
+            # a fronted phrase: "In a letter to Chicherin of 7 September (...), he lamented"
+            used = {id(m) for m in recipient + cc}
+            governing = self._cue("prepositions")
+            for m in after:
+                if id(m) in used or m.start in blocked or doc[m.start - 1].lower_ in governing:
+                    continue
+                if any(t.text == "," for t in doc[i:m.start]):
+                    sender = [m]
+                break
         if not recipient:
-            # "In a letter to Chicherin ..." where the recipient precedes a pronoun sender
-            for e in before:
-                if e.start > 0 and doc[e.start - 1].lower_ in ("to", "for") and e not in sender:
-                    recipient.append(e)
-        sender_ids = {_ent_id(e) for e in sender}
-        recipient = [e for e in recipient if _ent_id(e) not in sender_ids]
-        cc = [e for e in cc if _ent_id(e) not in sender_ids and e not in recipient]
+            # "In a letter to Chicherin ..., he lamented": the recipient precedes a pronoun sender
+            for m in before:
+                if m.start > 0 and doc[m.start - 1].lower_ in recipient_cues and m not in sender:
+                    recipient = coordinated(doc, m, before, joiners)
+                    break
+        sender_ids = {m.entity_id for m in sender}
+        if not recipient and sender and tok.lower_ in self._cue("reply_triggers"):
+            # "Chicherin replied on 12 December": to the last person who wrote to him
+            for ev in reversed(prior):
+                if ev["type"] == "COMMUNICATION" and sender_ids & {a["entity_id"] for a in ev["recipient"]}:
+                    recipient = [_mention_of_arg(a, tok) for a in ev["sender"]]
+                    break
+        recipient = _unique_mentions([m for m in recipient if m.entity_id not in sender_ids])
+        cc = _unique_mentions([m for m in cc if m.entity_id not in sender_ids and
+                               m.entity_id not in {r.entity_id for r in recipient}])
+        sender = _unique_mentions(sender)
         if not sender or not recipient:
             return None
-        date, place = self._date_place(doc, sent, tok, sent_ents)
-        conf = info["precision"] * (0.9 if all(e in sent_ents for e in sender) else 0.7)
+        conf = info["precision"] * (0.9 if not any(m.resolved for m in sender) else 0.75)
+        roles = {(m.start, m.resolved): r for r, ms in (("sender", sender), ("recipient", recipient), ("cc", cc))
+                 for m in ms}
         return {"type": "COMMUNICATION", "medium": info.get("medium") or "message", "trigger": [tok.idx, tok.idx + len(tok)],
-                "sender": [_arg(e) for e in sender], "recipient": [_arg(e) for e in recipient],
-                "cc": [_arg(e) for e in cc], "participant": [], "date": date, "place": place,
-                "confidence": round(min(conf, 0.99), 3)}
+                "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
+                "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
+                "confidence": round(min(conf, 0.99), 3), "_roles": roles}
 
-    def _meeting(self, doc, sent, tok, info, sent_ents, last_person, pronouns) -> Optional[dict]:
+    def _meeting(self, doc, sent, tok, info, mentions: List[Mention]) -> Optional[dict]:
         i = tok.i
-        agents = [e for e in sent_ents if e.label_ == "PERSON" or e.label_ == "ORG"]
-        parts: List[Span] = []
-        before = [e for e in agents if e.end <= i and i - e.end <= 12]
-        after = [e for e in agents if e.start > i and e.start - i <= 12]
-        if before:
-            parts.append(before[-1])
-        elif last_person is not None and any(t.lower_ in pronouns for t in doc[sent.start:i]):
-            parts.append(last_person)
-        for e in after:
-            prev = doc[e.start - 1].lower_ if e.start > 0 else ""
-            if prev in self.rules.get("participant_cues", []) or e.start - i <= 2 or (parts and prev == ","):
-                parts.append(e)
-        seen, uniq = set(), []
-        for e in parts:
-            if _ent_id(e) not in seen:
-                seen.add(_ent_id(e))
-                uniq.append(e)
+        joiners, cues = self._cue("joiners"), self._cue("participant_cues")
+        recipient_cues, presence = self._cue("recipient_cues"), self._cue("presence_cues")
+        blocked = blocked_tokens(sent)
+        before = [m for m in mentions if m.end <= i and i - m.end <= 25]
+        after = [m for m in mentions if m.start > i and m.start - i <= 12]
+        parts: List[Mention] = []
+        # left: who met (skipping the addressee of an enclosing report: "Report from Dirksen to Bülow on a conversation")
+        left = [m for m in before if not (m.start > 0 and doc[m.start - 1].lower_ in recipient_cues)]
+        subj = self._subject(doc, sent, i, left, blocked) if left else None
+        if subj is None and left and i - left[-1].end <= 12:
+            subj = left[-1]
+        if subj is not None:
+            parts.extend(coordinated(doc, subj, before, joiners, forward=False))
+        for m in after:
+            if any(m is p for p in parts):
+                continue
+            prev = doc[m.start - 1].lower_ if m.start > 0 else ""
+            if prev in cues or _adjacent(doc, i, m, self._cue("role_words")):
+                parts.extend(coordinated(doc, m, after, joiners))
+        # "with Averell Harriman and Molotov present", "w obecności gen. Andersa"
+        for m in mentions:
+            if any(m is p for p in parts) or not parts:
+                continue
+            near = [t.lower_ for t in doc[max(sent.start, m.start - 3):m.start]] + \
+                [t.lower_ for t in doc[m.end:min(sent.end, m.end + 3)]]
+            if any(w in presence for w in near):
+                parts.extend(coordinated(doc, m, mentions, joiners))
+        uniq = _unique_mentions(parts)
         if len(uniq) < 2:
             return None
-        date, place = self._date_place(doc, sent, tok, sent_ents)
+        uniq.sort(key=lambda m: m.start)
+        roles = {(m.start, m.resolved): "participant" for m in uniq}
         return {"type": "MEETING", "medium": None, "trigger": [tok.idx, tok.idx + len(tok)],
-                "sender": [], "recipient": [], "cc": [], "participant": [_arg(e) for e in uniq],
-                "date": date, "place": place, "confidence": round(min(info["precision"] * 0.85, 0.99), 3)}
+                "sender": [], "recipient": [], "cc": [], "participant": [m.arg() for m in uniq],
+                "date": None, "place": None, "confidence": round(min(info["precision"] * 0.85, 0.99), 3),
+                "_roles": roles}
 
     def _date_place(self, doc, sent, tok, sent_ents) -> Tuple[Optional[dict], Optional[dict]]:
         dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date)]

@@ -9,7 +9,6 @@ recently named with it in the document), and last a guarded fuzzy match over a
 small bucket. Names the KB lacks get ``new:<compact key>``, the same in every
 document and run, and are clustered in the document by the same rules.
 """
-from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path

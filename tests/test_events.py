@@ -97,8 +97,8 @@ def test_argument_classifier_learns_roles_from_gold(rule_nlp, tmp_path):
     assert fresh.model.trained
     doc = rule_nlp("Kopp wrote to Lenin.")
     lex = fresh.lexicon()
-    (sent, tok, sent_ents, last_person), = list(fresh._iter_triggers(doc, lex))
-    ev = fresh._learned_event(doc, sent, tok, lex[tok.lower_], sent_ents, last_person, {"he"}, {"wrote"}, lex)
+    (sent, tok, sent_ents, resolver), = list(fresh._iter_triggers(doc, lex))
+    ev = fresh._learned_event(doc, sent, tok, lex[tok.lower_], sent_ents, resolver.sentence_mentions(sent), lex)
     assert [a["text"] for a in ev["sender"]] == ["Kopp"] and [a["text"] for a in ev["recipient"]] == ["Lenin"]
     fresh.to_disk(tmp_path / "ev")
     again = EventExtractor(rule_nlp, "events_again").from_disk(tmp_path / "ev")

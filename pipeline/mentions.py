@@ -1,0 +1,305 @@
+"""Who an event argument is when the text does not name it: pronouns and role descriptions.
+
+Event sentences often give a sender or a participant as "he", "his" or "the
+Soviet envoy" rather than by name. Without a parser we use two cheap, general
+signals:
+
+- the *topic* of a sentence is its first person mention that no preposition
+  governs and that stands outside parentheses and relative clauses ("In Moscow
+  he was received by Voroshilov": the topic is "he", so it stays the person the
+  text was already about); a subject or possessive pronoun is the topic of its
+  own clause if one precedes it, else the topic of the sentences before; an
+  object pronoun ("provided him") is the topic that is not the clause's subject;
+- a role description ("the ambassador", "der Botschafter") is the person most
+  recently introduced with that role ("Ivan Maisky, the Soviet ambassador",
+  "Ambassador Arthur Bliss Lane", "the foreign minister Juozas Urbšys").
+
+Pronoun, role and preposition words come from `configs/events/triggers.json`.
+Every resolved argument keeps what was written (`via`), so a user sees why.
+"""
+import bisect
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from spacy.tokens import Doc, Span
+
+AGENT_LABELS = ("PERSON", "ORG")
+
+
+def entity_id(ent) -> str:
+    return ent._.entity_id or ent.kb_id_ or ent.text.lower()
+
+
+@dataclass
+class Mention:
+    """An agent mentioned at tokens [start, end): a named entity, or a pronoun/description resolved to one."""
+
+    start: int
+    end: int
+    label_: str
+    entity_id: str
+    canonical: str
+    text: str
+    start_char: int
+    end_char: int
+    via: Optional[dict] = None  # the pronoun or description as written, when resolved
+
+    @property
+    def resolved(self) -> bool:
+        return self.via is not None
+
+    def arg(self) -> dict:
+        out = {"entity_id": self.entity_id, "canonical": self.canonical, "text": self.text,
+               "start": self.start_char, "end": self.end_char}
+        if self.via:
+            out["via"] = dict(self.via)
+        return out
+
+
+def named(ent: Span) -> Mention:
+    return Mention(ent.start, ent.end, ent.label_, entity_id(ent), ent._.canonical or ent.text, ent.text,
+                   ent.start_char, ent.end_char)
+
+
+def resolved(tok_start: int, tok_end: int, doc: Doc, ref: Mention, kind: str) -> Mention:
+    span = doc[tok_start:tok_end]
+    return Mention(tok_start, tok_end, ref.label_, ref.entity_id, ref.canonical, ref.text, ref.start_char,
+                   ref.end_char, via={"text": span.text, "start": span.start_char, "end": span.end_char, "kind": kind})
+
+
+class MentionResolver:
+    """Per-document resolution of pronouns and role descriptions to person mentions."""
+
+    def __init__(self, doc: Doc, rules: dict, sents: Sequence[Span]):
+        self.doc = doc
+        kinds = rules.get("pronoun_kinds") or {"subject": ["he", "she"], "object": ["him"], "possessive": ["his", "her"]}
+        self.pron_kind = {w: k for k, words in kinds.items() for w in words}
+        for w in rules.get("pronouns", []):
+            self.pron_kind.setdefault(w, "subject")
+        self.roles = set(rules.get("role_words", []))
+        self.determiners = set(rules.get("determiners", ["the"]))
+        self.preps = set(rules.get("prepositions", []))
+        self.addressee_cues = set(rules.get("recipient_cues", []))
+        self.sents = list(sents)
+        self.sent_starts = [s.start for s in self.sents]
+        self.ents = [e for e in doc.ents if e.label_ in AGENT_LABELS]
+        self.ent_starts = [e.start for e in self.ents]
+        self.persons = [e for e in self.ents if e.label_ == "PERSON"]
+        self.person_ends = [e.end for e in self.persons]
+        self._topics: Dict[int, Optional[Mention]] = {}
+        self._role_holders: Optional[Dict[str, List[Tuple[int, Span]]]] = None
+        self._blocked: Dict[int, set] = {}
+
+    # ------------------------------------------------------------ structure
+    def sent_index(self, i: int) -> int:
+        return bisect.bisect_right(self.sent_starts, i) - 1
+
+    def sent_ents(self, sent: Span) -> List[Span]:
+        lo = bisect.bisect_left(self.ent_starts, sent.start)
+        hi = bisect.bisect_left(self.ent_starts, sent.end)
+        return [e for e in self.ents[lo:hi] if e.end <= sent.end]
+
+    def blocked(self, sent: Span) -> set:
+        if sent.start not in self._blocked:
+            self._blocked[sent.start] = blocked_tokens(sent)
+        return self._blocked[sent.start]
+
+    def governed(self, start: int) -> bool:
+        """Whether a preposition (or a possessive before "of") governs the mention starting at `start`."""
+        return start > 0 and self.doc[start - 1].lower_ in self.preps
+
+    # ------------------------------------------------------------ topics
+    def subject(self, sent: Span, before: Optional[int] = None) -> Optional[Mention]:
+        """The first ungoverned person mention (or subject pronoun) of the sentence, before token `before`."""
+        blocked = self.blocked(sent)
+        end = sent.end if before is None else before
+        persons = [e for e in self.sent_ents(sent) if e.label_ == "PERSON" and e.end <= end]
+        pron = [t for t in self.doc[sent.start:end]
+                if self.pron_kind.get(t.lower_) in ("subject", "possessive") and not t.ent_type_]
+        cands: List[Tuple[int, object]] = [(e.start, e) for e in persons] + [(t.i, t) for t in pron]
+        for start, c in sorted(cands, key=lambda x: x[0]):
+            if start in blocked or self.governed(start):
+                continue
+            if isinstance(c, Span):
+                return named(c)
+            ref = self.topic_before(self.sent_index(c.i))
+            return resolved(c.i, c.i + 1, self.doc, ref, "pronoun") if ref else None
+        return None
+
+    def topic_before(self, k: int, depth: int = 0) -> Optional[Mention]:
+        """The person the text is about before sentence k (the topic of the nearest sentence that has one)."""
+        if k in self._topics:
+            return self._topics[k]
+        found = None
+        for j in range(k - 1, max(-1, k - 7), -1):
+            if depth > 6:
+                break
+            subj = self._own_topic(j, depth + 1)
+            if subj is not None:
+                found = subj
+                break
+        if found is None and k < len(self.sents):
+            n = bisect.bisect_right(self.person_ends, self.sents[k].start)
+            found = named(self.persons[n - 1]) if n else None
+        self._topics[k] = found
+        return found
+
+    def _own_topic(self, j: int, depth: int) -> Optional[Mention]:
+        sent = self.sents[j]
+        blocked = self.blocked(sent)
+        for e in self.sent_ents(sent):
+            if e.label_ == "PERSON" and e.start not in blocked and not self.governed(e.start):
+                first_pron = next((t.i for t in sent if self.pron_kind.get(t.lower_) in ("subject", "possessive")
+                                   and t.i not in blocked and not self.governed(t.i)), None)
+                if first_pron is not None and first_pron < e.start:
+                    return self.topic_before(j, depth)
+                return named(e)
+        if any(self.pron_kind.get(t.lower_) == "subject" and t.i not in blocked for t in sent):
+            return self.topic_before(j, depth)
+        return None
+
+    # ------------------------------------------------------------ resolution
+    def pronoun(self, tok, sent: Span) -> Optional[Mention]:
+        """he/she: the sentence's topic, else the text's; his/her: the nearest person named before it that
+        is not an addressee; him: the person before it who is not the subject of its clause."""
+        kind = self.pron_kind.get(tok.lower_)
+        if kind is None:
+            return None
+        k = self.sent_index(tok.i)
+        blocked = self.blocked(sent)
+        earlier = [e for e in self.sent_ents(sent) if e.end <= tok.i]
+        ref: Optional[Mention] = None
+        if kind == "subject":
+            ref = self.subject(sent, before=tok.i)
+        elif kind == "possessive":
+            addressee = self.addressee_cues
+            cands = [named(e) for e in earlier if e.label_ == "PERSON"]
+            cands += [d for d in (self.description(t, sent) for t in self.doc[sent.start:tok.i]
+                                  if t.lower_ in self.roles) if d is not None]
+            cands.sort(key=lambda m: m.start)
+            ref = next((m for m in reversed(cands)
+                        if not (m.start > 0 and self.doc[m.start - 1].lower_ in addressee)), None)
+        else:
+            local = next((e for e in reversed(earlier) if e.start not in blocked and not self.governed(e.start)), None)
+            others = [e for e in earlier if e.label_ == "PERSON" and (local is None or entity_id(e) != entity_id(local))]
+            if others:
+                ref = named(others[-1])
+            else:
+                topic = self.topic_before(k)
+                if topic is not None and (local is None or topic.entity_id != entity_id(local)):
+                    ref = topic
+        if ref is None and kind != "object":
+            ref = self.topic_before(k)
+        if ref is None or ref.start == tok.i:
+            return None
+        return resolved(tok.i, tok.i + 1, self.doc, ref, "pronoun")
+
+    def role_holders(self) -> Dict[str, List[Tuple[int, Span]]]:
+        """Role word -> (token, person) for every person introduced with it ("X, the envoy"; "the envoy X")."""
+        if self._role_holders is None:
+            holders: Dict[str, List[Tuple[int, Span]]] = {}
+            doc = self.doc
+            for e in self.persons:
+                window = list(doc[max(0, e.start - 4):e.start]) + list(doc[e.end:min(len(doc), e.end + 7)])
+                if e.end < len(doc) and doc[e.end].text not in (",", "(") and not any(
+                        t.lower_ in self.roles for t in doc[max(0, e.start - 4):e.start]):
+                    continue
+                for t in window:
+                    if t.lower_ in self.roles and not t.ent_type_:
+                        holders.setdefault(t.lower_, []).append((e.start, e))
+                    if t.i >= e.end and (t.text in (";", ".") or (t.ent_type_ and t.i > e.end + 1)):
+                        break
+            self._role_holders = holders
+        return self._role_holders
+
+    def description(self, tok, sent: Span) -> Optional[Mention]:
+        """ "the (Soviet) envoy" -> the person last introduced as envoy; None for an apposition or unknown role."""
+        if tok.lower_ not in self.roles or tok.ent_type_:
+            return None
+        doc = self.doc
+        lead = doc[max(sent.start, tok.i - 4):tok.i]
+        if not any(t.lower_ in self.determiners for t in lead):
+            return None
+        # an apposition names the person itself: "the Soviet ambassador, Ivan Maisky"
+        for t in doc[tok.i + 1:min(sent.end, tok.i + 7)]:
+            if t.ent_type_ == "PERSON":
+                return None
+            if t.text in (";", ".") or t.ent_type_:
+                break
+        if any(t.ent_type_ == "PERSON" for t in doc[max(sent.start, tok.i - 5):tok.i]):
+            return None  # "Maltzan, the head of ...": the name is already there
+        holders = [(i, e) for i, e in self.role_holders().get(tok.lower_, []) if e.end <= tok.i]
+        if not holders:
+            return None
+        start = next((t.i for t in lead if t.lower_ in self.determiners), tok.i)
+        return resolved(start, tok.i + 1, doc, named(holders[-1][1]), "description")
+
+    def sentence_mentions(self, sent: Span) -> List[Mention]:
+        """Named agents of the sentence plus its resolved pronouns and role descriptions, in text order."""
+        out = [named(e) for e in self.sent_ents(sent)]
+        for t in sent:
+            if t.ent_type_:
+                continue
+            m = self.pronoun(t, sent) if t.lower_ in self.pron_kind else \
+                self.description(t, sent) if t.lower_ in self.roles else None
+            if m is not None:
+                out.append(m)
+        out.sort(key=lambda m: m.start)
+        return out
+
+
+CONJUNCTIONS = ("and", "und", "i", "и", "et", "oraz", "sowie", "&", "or")
+RELATIVE_WORDS = ("who", "whom", "whose", "which", "który", "która", "которого", "который")
+
+
+def blocked_tokens(sent: Span) -> set:
+    """Token indices inside parentheses or a relative clause (", who ... ,") of the sentence."""
+    out, depth, rel = set(), 0, False
+    for k, t in enumerate(sent):
+        if t.text in "([":
+            depth += 1
+        if rel and t.text in (",", ";", ")"):
+            rel = False
+        if k > 0 and sent[k - 1].text == "," and t.lower_ in RELATIVE_WORDS:
+            rel = True
+        if depth or rel:
+            out.add(t.i)
+        if t.text in ")]" and depth:
+            depth -= 1
+    return out
+
+
+def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: set, forward: bool = True) -> List[Mention]:
+    """`first` and the mentions listed with it ("A, B and Sir C"): joined by commas, conjunctions and titles.
+
+    A comma alone is an apposition ("the Auswärtiges Amt, Ago von Maltzan") unless a
+    conjunction closes the list, so a link of commas only counts before a conjunction.
+    """
+    ordered = sorted(mentions, key=lambda m: m.start)
+    if not forward:
+        ordered = ordered[::-1]
+    chain, links, cur = [first], [], first
+    for m in ordered:
+        if m is first or (forward and m.start < cur.end) or (not forward and m.end > cur.start):
+            continue
+        gap = doc[cur.end:m.start] if forward else doc[m.end:cur.start]
+        if len(gap) == 0 or len(gap) > 4 or not all(t.lower_ in joiners for t in gap):
+            break
+        conj = any(t.lower_ in CONJUNCTIONS for t in gap)
+        if not conj and not any(t.text == "," for t in gap):
+            break
+        chain.append(m)
+        links.append(conj)
+        cur = m
+    if forward:
+        # text order: keep up to the last conjunction
+        last = max((k for k, c in enumerate(links) if c), default=-1)
+        return chain[:last + 2]
+    # backward from the list's end: a comma link needs a conjunction nearer to `first`
+    keep, seen_conj = 1, False
+    for k, c in enumerate(links):
+        if not c and not seen_conj:
+            break
+        seen_conj = seen_conj or c
+        keep = k + 2
+    return chain[:keep]
