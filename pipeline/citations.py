@@ -28,7 +28,7 @@ LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers",
 TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 # A full stop before a capital: the end of a sentence unless it closes a keyword ("f. R-130").
 STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚŹŻ«„“‘\"'])")
-BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(]))\s*(?P<part>[^,;:()]+)")
+BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(]))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>[^,;:()]+)")
 
 
 def _alt(patterns: Iterable[str]) -> str:
@@ -59,7 +59,8 @@ class CitationParser:
         value = r"(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?)"
         self.part_res = [
             ("pages", re.compile(rf"^(?:{kw['pages']})\s*(?P<v>{self.pages_value})", re.U)),
-            ("fond", re.compile(rf"^(?:{kw['fond']})\s*{value}", re.U)),
+            ("fond", re.compile(rf"^(?:{kw['fond']})\s*(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?"
+                                rf"|[A-ZÀ-ŽА-Я]{{2,}}(?![\w.]))", re.U)),
             ("opis", re.compile(rf"^(?:{kw['opis']})\s*{value}", re.U)),
             ("delo", re.compile(rf"^(?:{kw['delo']})\s*{value}", re.U)),
         ]
@@ -70,6 +71,9 @@ class CitationParser:
         self.refine_re = re.compile(rf"^(?:{kw['refine']})\b\s*", re.U | re.I)
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
+        self.standalone = [re.compile(s["pattern"]) for s in fields.get("signatures", [])
+                           if isinstance(s, dict) and s.get("standalone")]
+        self.places: set = set()
         self.ibid_re = re.compile(rf"(?<!\w)(?:{kw['ibid']})(?:,\s*(?P<rest>[^;]*))?", re.U | re.I)
         self.kept_re = re.compile(rf"(?:{kw['kept_at']})\s*$", re.I)
         self.kept_after_re = re.compile(rf"^\s+(?:{kw['kept_after']})(?!\w)", re.I)
@@ -86,6 +90,8 @@ class CitationParser:
         for m in STOP_CAND_RE.finditer(part):
             word = m.group("word")
             if word[-1:].isdigit() or (len(word) >= 2 and not self.keyword_re.match(word + ".")):
+                if self.verso_end.search(part[:m.start() + len(word) + 1]):
+                    return m.start() + len(word) + 1  # "л. 14–17 об. See also": the full stop is the verso's
                 return m.start() + len(word)
         return None
 
@@ -145,6 +151,12 @@ class CitationParser:
             if pages_done and pages_start is not None and self.page_list_re.fullmatch(part):
                 cite["pages"], pos = re.sub(r"\s+", " ", text[pages_start:p1]), p1  # "k. 14–17, 20 and 25"
                 continue
+            if pages_done and cite.get("delo") is None and cite.get("pages"):
+                pv = self._pages(part)
+                if pv and pv[1] == len(part):
+                    # two page keywords in a row: the first numbered the file ("l. 9, lp. 14")
+                    cite["delo"], cite["pages"], pos = cite["pages"], pv[0], p1
+                    continue
             if pages_done:
                 rm = self.refine_re.match(part)
                 pv = self._pages(part[rm.end():]) if rm else None
@@ -179,7 +191,8 @@ class CitationParser:
                 if not hit:
                     if not named_ok or len(named) >= 3 or len(part.split()) > 8:
                         break
-                    named.append((p0, p1))
+                    if part not in self.places:  # "Historisches Archiv Krupp, Essen, FAH 4 E 112": a place, not a fond
+                        named.append((p0, p1))
             if last:
                 break
         if hit and named and cite.get("fond") is None:
@@ -228,7 +241,7 @@ class CitationParser:
         return {"entity_id": archives[0][2], "canonical": archives[0][3]}
 
     def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None,
-              default_archive: Optional[dict] = None) -> List[dict]:
+              default_archive: Optional[dict] = None, places: Iterable[str] = ()) -> List[dict]:
         """Citations in one segment. archives: (start, end, entity_id, canonical) of ARCHIVE mentions.
 
         previous: the last citation of the previous segment when that segment ended
@@ -237,6 +250,7 @@ class CitationParser:
         """
         found: List[dict] = []
         archives = sorted(archives)
+        self.places = set(places)
         skip = set()
         for i, (a_start, a_end, eid, canonical) in enumerate(archives):
             if a_start in skip:
@@ -285,9 +299,14 @@ class CitationParser:
                     "pages": None}
             consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
             ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
-                (by_signature and cite["pages"] and (cite["fond"] or cite["delo"]))
+                (by_signature and cite["pages"] and (cite["fond"] or cite["delo"])) or \
+                (by_signature and default_archive is not None and cite["fond"] and cite["delo"] and
+                 any(rx.match(text[s:]) for rx in self.standalone))
             if consumed and ok:
                 cite["end"] = s + consumed
+                prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
+                if cite["archive"] is None and prior:
+                    cite["archive"] = prior[-1]["archive"]  # "TNA, PREM 3/355/7, ff. 312–318, and CAB 65/41, f. 22"
                 found.append(cite)
         for m in ibids:
             before = [c for c in found if c["end"] <= m.start()]
@@ -377,7 +396,8 @@ class CitationComponent:
             text = doc.text[s0:s1]
             arch = [(e.start_char - s0, e.end_char - s0, e._.entity_id or e.kb_id_ or None,
                      e._.canonical or e.text) for e in archives if s0 <= e.start_char < s1]
-            found = self.parser.parse(text, arch, previous.get(kind), default_archive)
+            places = [e.text for e in doc.ents if e.label_ == "LOC" and s0 <= e.start_char < s1]
+            found = self.parser.parse(text, arch, previous.get(kind), default_archive, places)
             if k == 0 and kind == "body":
                 default_archive = self.parser.header_archive(arch, found)
             previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None
