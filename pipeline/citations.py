@@ -71,8 +71,6 @@ class CitationParser:
         self.refine_re = re.compile(rf"^(?:{kw['refine']})\b\s*", re.U | re.I)
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
-        self.standalone = [re.compile(s["pattern"]) for s in fields.get("signatures", [])
-                           if isinstance(s, dict) and s.get("standalone")]
         self.places: set = set()
         self.ibid_re = re.compile(rf"(?<!\w)(?:{kw['ibid']})(?:,\s*(?P<rest>[^;]*))?", re.U | re.I)
         self.kept_re = re.compile(rf"(?:{kw['kept_at']})\s*$", re.I)
@@ -299,9 +297,7 @@ class CitationParser:
                     "pages": None}
             consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
             ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
-                (by_signature and cite["pages"] and (cite["fond"] or cite["delo"])) or \
-                (by_signature and default_archive is not None and cite["fond"] and cite["delo"] and
-                 any(rx.match(text[s:]) for rx in self.standalone))
+                (by_signature and cite["pages"] and (cite["fond"] or cite["delo"]))
             if consumed and ok:
                 cite["end"] = s + consumed
                 prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]

@@ -43,5 +43,5 @@ def rule_nlp():
               ["Kopp", "Chicherin", "Lenin", "Trotsky", "Viktor Kopp", "Ago von Maltzan", "Maltzan", "Simmons",
                "Seeckt", "Joffe", "Krasin", "Radek"]]
     orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr"]]
-    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland"]]
+    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen"]]
     return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs)

@@ -48,6 +48,21 @@ CASES = [
     # French: named series, volume, folio
     ("Archives diplomatiques (La Courneuve), Z Europe, URSS, vol. 352, f. 41.",
      "archives_diplomatiques", "Z Europe, URSS", None, "352", "41"),
+    # pieces in several parts, lettered volumes, file numbers without fond
+    ("TNA, PREM 3/354/8, ff. 12–14.", "tna_kew", "PREM 3", None, "354/8", "12–14"),
+    ("BArch, RW 4/v. 578, Bl. 5.", "bundesarchiv", "RW 4", None, "v. 578", "5"),
+    ("PA AA, R 28034k, Bl. 2.", "pa_aa", None, None, "R 28034k", "2"),
+    ("UN Archives, S-0472-0012-03, p. 4.", "un_archives", None, None, "S-0472-0012-03", "4"),
+    ("NARA, RG 59, 760C.61/1012, p. 2.", "nara", "RG 59", None, "760C.61/1012", "2"),
+    # Baltic: two page keywords in a row, the first numbers the file (lieta)
+    ("Latvian State Historical Archives (LVVA), f. 1468, apr. 1, l. 9, lp. 14.", "lvva", "1468", "1", "9", "14"),
+    # an acronym fond after its keyword; a carton level
+    ("Vojenský historický archiv (Prague), fond ČSNR, kart. 14, fol. 22–23.",
+     "vha_prague", "ČSNR", None, "kart. 14", "22–23"),
+    # a place between the archive and the signature is not the fond
+    ("Historisches Archiv Krupp, Essen, FAH 4 E 112, p. 3.", "krupp_archive", "FAH 4 E 112", None, None, "3"),
+    # the full stop after a verso closes the citation, and stays with it
+    ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 14–17 об. See also Carr, p. 4.", "garf", "5", "1", "2619", "14–17 об."),
 ]
 
 
@@ -105,6 +120,19 @@ def test_kept_at_gives_archive_only(rule_nlp, text):
 ])
 def test_no_citation(rule_nlp, text):
     assert rule_nlp(text)._.citations == []
+
+
+def test_second_signature_after_and_keeps_the_archive(rule_nlp):
+    doc = rule_nlp("TNA, PREM 3/355/7, ff. 312–318, and CAB 65/41, f. 22.")
+    assert [_key(c) for c in doc._.citations] == [("tna_kew", "PREM 3", None, "355/7", "312–318"),
+                                                  ("tna_kew", "CAB 65", None, "41", "22")]
+
+
+def test_signature_without_pages_takes_the_header_archive(rule_nlp):
+    text = "Letter from Herriot to Chicherin, 94 AP 121."
+    assert [_key(c) for c in rule_nlp(text)._.citations] == [(None, "94 AP", None, "121", None)]
+    (cit,) = rule_nlp("Calendar. Archives nationales, Paris.\n\n" + text)._.citations
+    assert _key(cit) == ("archives_nationales", "94 AP", None, "121", None)
 
 
 def test_calendar_header_implies_archive(rule_nlp):
