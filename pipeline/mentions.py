@@ -220,12 +220,15 @@ class MentionResolver:
         lead = doc[max(sent.start, tok.i - 4):tok.i]
         if not any(t.lower_ in self.determiners for t in lead):
             return None
-        # an apposition names the person itself: "the Soviet ambassador, Ivan Maisky"
+        # an apposition names the person itself: "the Soviet ambassador (in London), Ivan Maisky";
+        # a verb or other lower-case word between them ends the description ("the ambassador reported to Molotov")
         for t in doc[tok.i + 1:min(sent.end, tok.i + 7)]:
             if t.ent_type_ == "PERSON":
                 return None
-            if t.text in (";", ".") or t.ent_type_:
-                break
+            if t.ent_type_ or t.text in (",", "(", ")") or t.lower_ in self.preps or t.lower_ in self.determiners \
+                    or t.is_title:
+                continue
+            break
         if any(t.ent_type_ == "PERSON" for t in doc[max(sent.start, tok.i - 5):tok.i]):
             return None  # "Maltzan, the head of ...": the name is already there
         holders = [(i, e) for i, e in self.role_holders().get(tok.lower_, []) if e.end <= tok.i]

@@ -1,4 +1,4 @@
-"""Sentence boundaries for scholarly text: abbreviations, initials and citations do not end sentences.
+"""Sentence boundaries for scholarly text: abbreviations, initials, citations and entities do not end sentences.
 
 spaCy's punctuation sentencizer ends a sentence at every full stop, which cuts
 "RGASPI, fond 17, op. 3, d. 2137" and "A.L.P. Dennis" into pieces; events and
@@ -70,8 +70,8 @@ class SentenceSplitter:
                 while j < len(toks) and (toks[j].text in CLOSERS or (toks[j].like_num and len(toks[j].text) <= 3
                                                                   and not toks[j].whitespace_ == "" and j == i + 1)):
                     j += 1
-                if j < len(toks) and not abbreviation:
-                    nxt = toks[j]
+                if j < len(toks) and not abbreviation and toks[j].ent_iob_ != "I":
+                    nxt = toks[j]  # never inside an entity: "Berlin, 19. Oktober 1933" is one date
                     if nxt.is_title or nxt.is_upper or nxt.text[:1] in "“\"‘«(„" or nxt.is_space:
                         starts[j] = True
                 i = j

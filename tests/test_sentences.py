@@ -36,3 +36,12 @@ def test_round_trip(nlp, tmp_path):
     nlp.to_disk(tmp_path / "m")
     loaded = spacy.load(tmp_path / "m")
     assert "op" in loaded.get_pipe("historian_sentences_v1").abbreviations
+
+
+def test_no_sentence_starts_inside_an_entity(nlp):
+    text = "Telegramm Neuraths an Avenol, Berlin, 19. Oktober 1933, R 3626, f. 1. Next."
+    doc = nlp.make_doc(text)
+    start = text.index("19.")
+    doc.ents = [doc.char_span(start, start + len("19. Oktober 1933"), label="DATE")]
+    doc = nlp.get_pipe("historian_sentences_v1")(doc)
+    assert [s.text for s in doc.sents] == ["Telegramm Neuraths an Avenol, Berlin, 19. Oktober 1933, R 3626, f. 1.", "Next."]

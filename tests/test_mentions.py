@@ -1,0 +1,78 @@
+"""Pronouns, role descriptions and coordinated names resolved to the entities an event is about."""
+import pytest
+
+from pipeline.mentions import blocked_tokens
+
+
+def _args(ev, role):
+    return [(a["text"], (a.get("via") or {}).get("kind")) for a in ev.get(role) or []]
+
+
+def _only(doc, etype):
+    found = [ev for ev in doc._.events if ev["type"] == etype]
+    assert len(found) == 1, doc._.events
+    return found[0]
+
+
+def test_subject_pronoun_keeps_the_sentence_topic(rule_nlp):
+    ev = _only(rule_nlp("Kopp travelled east in 1921. In Moscow he was received by Voroshilov on 3 May."), "MEETING")
+    assert sorted(_args(ev, "participant")) == [("Kopp", "pronoun"), ("Voroshilov", None)]
+    assert ev["participant"][0]["via"]["text"] == "he"
+
+
+def test_object_pronoun_is_the_topic_that_is_not_the_subject(rule_nlp):
+    doc = rule_nlp("In 1921 Kopp met Radek in Berlin. On 3 May Chicherin wrote to him about the loan.")
+    ev = _only(doc, "COMMUNICATION")
+    assert _args(ev, "sender") == [("Chicherin", None)]
+    assert _args(ev, "recipient") == [("Kopp", "pronoun")]
+
+
+def test_role_description_resolves_to_the_person_introduced_with_it(rule_nlp):
+    doc = rule_nlp("Ivan Maisky, the Soviet ambassador in London, saw the danger in 1938. "
+                   "On 4 May the ambassador reported to Molotov.")
+    ev = _only(doc, "COMMUNICATION")
+    assert _args(ev, "sender") == [("Ivan Maisky", "description")]
+    assert ev["sender"][0]["via"]["text"] == "the ambassador"
+    assert _args(ev, "recipient") == [("Molotov", None)]
+
+
+def test_apposition_is_the_name_itself_not_a_description(rule_nlp):
+    ev = _only(rule_nlp("In 1938 the Soviet ambassador, Ivan Maisky, wrote to Halifax on 4 May."), "COMMUNICATION")
+    assert _args(ev, "sender") == [("Ivan Maisky", None)]
+
+
+def test_coordinated_participants_are_all_kept(rule_nlp):
+    doc = rule_nlp("In 1931 Dirksen was busy. On 9 May he received Sir Horace Rumbold and M. de Panafieu in Moscow.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Dirksen", "M. de Panafieu", "Sir Horace Rumbold"]
+
+
+def test_apposition_after_a_name_is_not_a_second_participant(rule_nlp):
+    ev = _only(rule_nlp("On 9 May 1931 Chicherin received Kopp, the envoy, in Moscow."), "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Chicherin", "Kopp"]
+
+
+def test_reply_is_addressed_to_the_last_writer(rule_nlp):
+    doc = rule_nlp("On 2 June 1921 Kopp wrote to Chicherin. On 5 June Chicherin replied.")
+    reply = [ev for ev in doc._.events if ev["type"] == "COMMUNICATION" and _args(ev, "sender") == [("Chicherin", None)]]
+    assert len(reply) == 1
+    assert _args(reply[0], "recipient") == [("Kopp", "reply")]
+    assert reply[0]["date"]["value"] == "1921-06-05"
+
+
+def test_russian_genitive_sender_and_dative_recipient(rule_nlp):
+    ev = _only(rule_nlp("Телеграмма Л.Б. Красина Г.В. Чичерину, 12 мая 1921 г."), "COMMUNICATION")
+    assert ev["medium"] == "telegram"
+    assert _args(ev, "sender") == [("Л.Б. Красина", None)]
+    assert _args(ev, "recipient") == [("Г.В. Чичерину", None)]
+
+
+def test_pronoun_without_antecedent_gives_no_event(rule_nlp):
+    assert [ev for ev in rule_nlp("On 3 May he wrote to Chicherin.")._.events if ev["sender"]] == []
+
+
+def test_parentheses_and_relative_clauses_are_blocked(rule_nlp):
+    doc = rule_nlp("Kopp (who distrusted Radek) wrote to Lenin.")
+    sent = next(doc.sents)
+    blocked = {doc[i].text for i in blocked_tokens(sent)}
+    assert {"who", "Radek"} <= blocked and "Lenin" not in blocked and "Kopp" not in blocked
