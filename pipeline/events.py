@@ -10,6 +10,7 @@ how confident it is. Arguments are found around the trigger by surface cues
 """
 
 import bisect
+import datetime
 import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -428,16 +429,74 @@ class EventExtractor:
                 "date": None, "place": None, "confidence": round(min((0.5 + 0.5 * info["precision"]) * 0.85, 0.99), 3),
                 "_roles": roles}
 
+    def _date(self, doc, sent, tok, sent_ents) -> Optional[dict]:
+        """The event's date: its own ("report of 2 March"), else the nearest in its clause, else "that day".
+
+        A date written right after another trigger ("his conversation of 11 Aug.") is that
+        event's; a date across a semicolon belongs to another clause.
+        """
+        lex = self.lexicon()
+        owner_cues = self._cue("date_cues") or {"of", "on", "dated"}
+        clause_lo, clause_hi = sent.start, sent.end
+        for t in sent:
+            if t.text == ";":
+                if t.i < tok.i:
+                    clause_lo = t.i + 1
+                elif t.i > tok.i:
+                    clause_hi = t.i
+                    break
+
+        def owner(e) -> Optional[int]:
+            k = e.start - 1
+            while k >= sent.start and e.start - k <= 3 and doc[k].lower_ in owner_cues:
+                k -= 1
+            if k >= sent.start and k < e.start - 1 and not doc[k].ent_type_ and doc[k].lower_ in lex:
+                return k
+            return None
+
+        dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date) and e._.date]
+        in_clause = [e for e in dates if clause_lo <= e.start < clause_hi]
+        own = [e for e in in_clause if owner(e) == tok.i]
+        free = own or [e for e in in_clause if owner(e) is None]
+        if not free and not in_clause:
+            relative = self._anaphoric_date(doc, clause_lo, clause_hi)
+            if relative is not None:
+                return relative
+            if tok.i > sent.start and doc[tok.i - 1].lower_ in self._cue("definite_determiners"):
+                free = [e for e in dates if owner(e) is None]  # "Petliura to Piłsudski, 2 Oct. 1919; ... the letter"
+        if not free:
+            return None
+        # the nearest date, preferring a day or month over a bare year
+        best = min(free, key=lambda e: ((e._.date or {}).get("precision") not in ("day", "month"),
+                                        abs(e.start - tok.i)))
+        value = best._.date or {}
+        return {"text": best.text, "value": value.get("value"), "precision": value.get("precision"),
+                "year_inferred": bool(value.get("year_inferred")), "start": best.start_char, "end": best.end_char}
+
+    def _anaphoric_date(self, doc, lo: int, hi: int) -> Optional[dict]:
+        """ "that day", "the next day", "am selben Tag" in tokens [lo, hi): the last full date before it, shifted."""
+        span = doc[lo:hi]
+        text = span.text.lower()
+        for phrase, offset in (self.rules.get("anaphoric_dates") or {}).items():
+            k = text.find(phrase)
+            if k < 0:
+                continue
+            start = span.start_char + k
+            prior = [e for e in doc.ents if e.label_ == "DATE" and e.end_char <= start and start - e.end_char <= 800
+                     and (e._.date or {}).get("precision") == "day"]
+            if not prior:
+                return None
+            value = prior[-1]._.date
+            try:
+                day = datetime.date.fromisoformat(value["value"]) + datetime.timedelta(days=int(offset))
+            except (ValueError, TypeError):
+                return None
+            return {"text": doc.text[start:start + len(phrase)], "value": day.isoformat(), "precision": "day",
+                    "year_inferred": bool(value.get("year_inferred")), "start": start, "end": start + len(phrase)}
+        return None
+
     def _date_place(self, doc, sent, tok, sent_ents) -> Tuple[Optional[dict], Optional[dict]]:
-        dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date)]
-        date = None
-        if dates:
-            # the nearest date, preferring a day or month over a bare year
-            best = min(dates, key=lambda e: ((e._.date or {}).get("precision") not in ("day", "month"),
-                                             abs(e.start - tok.i)))
-            value = best._.date or {}
-            date = {"text": best.text, "value": value.get("value"), "precision": value.get("precision"),
-                    "year_inferred": bool(value.get("year_inferred")), "start": best.start_char, "end": best.end_char}
+        date = self._date(doc, sent, tok, sent_ents)
         place = None
         for e in sent_ents:
             if e.label_ == "LOC" and e.start > 0 and doc[e.start - 1].lower_ in self.rules.get("place_cues", ["from"]):
@@ -560,7 +619,8 @@ def _merge_and_source(doc: Doc, events: List[dict], segments: List[dict], citati
             linked = (ev["segment"] in other.get("footnotes", []) or other["segment"] in ev.get("footnotes", []))
             same_date = ev.get("date") and other.get("date") and ev["date"].get("value") and \
                 ev["date"].get("value") == other["date"].get("value")
-            if linked or (same_date and ev["date"]["value"]):
+            same_sentence = ev["evidence"] == other["evidence"]  # "in a note to Trotsky, urged": one document
+            if linked or same_sentence or (same_date and ev["date"]["value"]):
                 twin = other
                 break
         if twin is None:

@@ -106,3 +106,29 @@ def test_argument_classifier_learns_roles_from_gold(rule_nlp, tmp_path):
     feats = [["bias|COMMUNICATION", "side=L|COMMUNICATION"]]
     assert again.model.predict_proba(feats[0]) == fresh.model.predict_proba(feats[0])
     assert events is not fresh and isinstance(fresh.model, ArgumentClassifier)
+
+
+def _date_of(rule_nlp, text, etype="COMMUNICATION"):
+    (ev,) = [ev for ev in rule_nlp(text)._.events if ev["type"] == etype]
+    return (ev["date"] or {}).get("value")
+
+
+def test_a_date_written_after_another_trigger_is_that_events(rule_nlp):
+    text = "Letter from Kopp to Chicherin on his conversation of 11 Aug. with Maltzan, Berlin, 14 Aug. 1920."
+    assert _date_of(rule_nlp, text) == "1920-08-14"
+    assert _date_of(rule_nlp, text, "MEETING") == "1920-08-11"
+
+
+def test_a_date_across_a_semicolon_belongs_to_the_other_clause(rule_nlp):
+    text = "On 12 Aug. 1921 Kopp met Radek; Lenin, in a note to Trotsky, urged caution."
+    assert _date_of(rule_nlp, text) is None
+    assert _date_of(rule_nlp, text, "MEETING") == "1921-08-12"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("On 2 August 1939 Radek arrived in Berlin. The next day Kopp met Maltzan.", "1939-08-03"),
+    ("On 2 August 1939 Radek arrived in Berlin; the same day Kopp met Maltzan.", "1939-08-02"),
+    ("On 2 August 1939 Radek arrived in Berlin. The following day he met Maltzan.", "1939-08-03"),
+])
+def test_that_day_and_the_next_day_take_the_date_before(rule_nlp, text, value):
+    assert _date_of(rule_nlp, text, "MEETING") == value
