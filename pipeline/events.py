@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .event_model import ArgumentClassifier, pair_features
-from .mentions import Mention, MentionResolver, blocked_tokens, coordinated, named
+from .mentions import Mention, MentionResolver, blocked_tokens, coordinated, in_words, named
 from .extensions import register_extensions
 from .tokenizer import get_segments
 
@@ -51,11 +51,21 @@ def _mention_of_arg(a: dict, tok) -> Mention:
                                               "kind": "reply"})
 
 
-def _adjacent(doc: Doc, i: int, m: Mention, roles: set) -> bool:
+def _cue_before(doc: Doc, m: Mention, titles: set, lo: int) -> str:
+    """The word before a mention, past its titles: "z kanclerzem Hitlerem" -> "z", "to the ICRC" -> "to"."""
+    k = m.start - 1
+    while k > lo and m.start - k <= 3 and in_words(doc, k, titles) and not doc[k].ent_type_:
+        k -= 1
+    return doc[k].lower_ if k >= lo else ""
+
+
+def _adjacent(doc: Doc, i: int, m: Mention, roles: set, titles: set = frozenset()) -> bool:
     """The mention follows the trigger directly, or after a role description ("met the Commissioner General, X")."""
     gap = doc[i + 1:m.start]
     if len(gap) <= 1 and not any(t.is_punct for t in gap):
         return True
+    if len(gap) <= 3 and all(in_words(doc, t.i, titles) for t in gap):
+        return True  # "rozmowy gen. Sikorskiego", "Notatka ministra Becka"
     return len(gap) <= 6 and any(t.lower_ in roles for t in gap) and not any(t.ent_type_ for t in gap) and \
         all(t.text == "," or not t.is_punct for t in gap)
 
@@ -284,6 +294,10 @@ class EventExtractor:
     def _cue(self, name: str) -> set:
         return set(self.rules.get(name, []))
 
+    def _titles(self) -> set:
+        """Words that may stand between a cue and a name: titles, roles, determiners ("z kanclerzem Hitlerem")."""
+        return self._cue("title_words") | self._cue("role_words") | self._cue("determiners")
+
     def _subject(self, doc, sent, i: int, before: List[Mention], resolver_blocked: set) -> Optional[Mention]:
         """The nearest mention left of the trigger that no preposition governs, outside relative clauses."""
         governing = self._cue("prepositions")
@@ -302,7 +316,8 @@ class EventExtractor:
     def _communication(self, doc, sent, tok, info, mentions: List[Mention], prior: List[dict]) -> Optional[dict]:
         i = tok.i
         sender_cues, recipient_cues = self._cue("sender_cues"), self._cue("recipient_cues")
-        cc_cues, joiners = self._cue("cc_cues"), self._cue("joiners")
+        cc_cues, titles = self._cue("cc_cues"), self._titles()
+        joiners = self._cue("joiners") | self._cue("title_words")
         verbal = tok.lower_ in self._cue("verb_triggers") or any(
             tok.lower_.endswith(s) for s in self.rules.get("verb_suffixes", []))
         blocked = blocked_tokens(sent)
@@ -326,7 +341,7 @@ class EventExtractor:
                 break
             if any(m in group for group in (sender, recipient, cc)):
                 continue
-            prev = doc[m.start - 1].lower_ if m.start > 0 else ""
+            prev = _cue_before(doc, m, titles, sent.start)
             window = [t.lower_ for t in doc[max(i, m.start - 4):m.start]]
             if any(w in cc_cues for w in window):
                 if prev in recipient_cues or prev in joiners or prev == "forwarded":
@@ -336,10 +351,10 @@ class EventExtractor:
                 sender = coordinated(doc, m, after, joiners)
             elif prev in recipient_cues and not recipient:
                 recipient = coordinated(doc, m, after, joiners)
-            elif verbal and not recipient and _adjacent(doc, i, m, self._cue("role_words")):
+            elif verbal and not recipient and _adjacent(doc, i, m, self._cue("role_words"), titles):
                 recipient = coordinated(doc, m, after, joiners)  # "informed Chicherin", "told the ambassador"
             elif not verbal and bare < 2 and not (sender and recipient) and all(
-                    not t.is_punct for t in doc[i + 1:m.start]) and (
+                    not t.is_punct or in_words(doc, t.i, titles) for t in doc[i + 1:m.start]) and (
                     m.start - i <= 3 or (sender and m.start - sender[-1].end <= 1)):
                 # genitive and dative without preposition: "Письмо Мануильского ...", "Pismo Józefa Becka"
                 if not sender:
@@ -392,14 +407,17 @@ class EventExtractor:
 
     def _meeting(self, doc, sent, tok, info, mentions: List[Mention]) -> Optional[dict]:
         i = tok.i
-        joiners, cues = self._cue("joiners"), self._cue("participant_cues")
-        recipient_cues, presence = self._cue("recipient_cues"), self._cue("presence_cues")
+        joiners, cues = self._cue("joiners") | self._cue("title_words"), self._cue("participant_cues")
+        recipient_cues, presence, titles = self._cue("recipient_cues"), self._cue("presence_cues"), self._titles()
         blocked = blocked_tokens(sent)
-        before = [m for m in mentions if m.end <= i and i - m.end <= 25]
+        clause_start = max([t.i + 1 for t in doc[sent.start:i] if t.text == ";"], default=sent.start)
+        before = [m for m in mentions if m.end <= i and i - m.end <= 25 and m.start >= clause_start]
         after = [m for m in mentions if m.start > i and m.start - i <= 12]
         parts: List[Mention] = []
-        # left: who met (skipping the addressee of an enclosing report: "Report from Dirksen to Bülow on a conversation")
-        left = [m for m in before if not (m.start > 0 and doc[m.start - 1].lower_ in recipient_cues)]
+        between = i + 1 < len(doc) and doc[i + 1].lower_ in self._cue("between_cues")
+        # left: who met (skipping the addressee of an enclosing report: "Report from Dirksen to Bülow on a conversation");
+        # "the conversation between Stalin and Roosevelt" names all its participants on the right
+        left = [] if between else [m for m in before if not (m.start > 0 and doc[m.start - 1].lower_ in recipient_cues)]
         subj = self._subject(doc, sent, i, left, blocked) if left else None
         if subj is None and left and i - left[-1].end <= 12:
             subj = left[-1]
@@ -408,8 +426,8 @@ class EventExtractor:
         for m in after:
             if any(m is p for p in parts):
                 continue
-            prev = doc[m.start - 1].lower_ if m.start > 0 else ""
-            if prev in cues or _adjacent(doc, i, m, self._cue("role_words")):
+            prev = _cue_before(doc, m, titles, sent.start)
+            if prev in cues or _adjacent(doc, i, m, self._cue("role_words"), titles):
                 parts.extend(coordinated(doc, m, after, joiners))
         # "with Averell Harriman and Molotov present", "w obecności gen. Andersa"
         for m in mentions:

@@ -272,6 +272,16 @@ def blocked_tokens(sent: Span) -> set:
     return out
 
 
+def in_words(doc: Doc, k: int, words: set) -> bool:
+    """Token k is one of `words`, an abbreviation among them split from its full stop ("gen" "." for "gen.") included."""
+    t = doc[k]
+    if t.lower_ in words:
+        return True
+    if t.text == ".":
+        return k > 0 and doc[k - 1].lower_ + "." in words
+    return k + 1 < len(doc) and doc[k + 1].text == "." and t.lower_ + "." in words
+
+
 def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: set, forward: bool = True) -> List[Mention]:
     """`first` and the mentions listed with it ("A, B and Sir C"): joined by commas, conjunctions and titles.
 
@@ -286,7 +296,7 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
         if m is first or (forward and m.start < cur.end) or (not forward and m.end > cur.start):
             continue
         gap = doc[cur.end:m.start] if forward else doc[m.end:cur.start]
-        if len(gap) == 0 or len(gap) > 4 or not all(t.lower_ in joiners for t in gap):
+        if len(gap) == 0 or len(gap) > 4 or not all(in_words(doc, t.i, joiners) for t in gap):
             break
         conj = any(t.lower_ in CONJUNCTIONS for t in gap)
         if not conj and not any(t.text == "," for t in gap):

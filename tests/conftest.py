@@ -42,7 +42,9 @@ def rule_nlp():
     people = [{"label": "PERSON", "pattern": p} for p in
               ["Kopp", "Chicherin", "Lenin", "Trotsky", "Viktor Kopp", "Ago von Maltzan", "Maltzan", "Simmons",
                "Seeckt", "Joffe", "Krasin", "Radek", "Voroshilov", "Ivan Maisky", "Molotov", "Halifax",
-               "Sir Horace Rumbold", "M. de Panafieu", "Dirksen", "Л.Б. Красина", "Г.В. Чичерину"]]
-    orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr"]]
+               "Sir Horace Rumbold", "M. de Panafieu", "Dirksen", "Л.Б. Красина", "Г.В. Чичерину", "Sikorskiego", "Stalinem", "Andersa",
+               "Kota", "Mołotowa", "Becka", "Hitlerem", "Stalin", "Roosevelt", "Churchill", "Raczyński"]]
+    orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr", "War Cabinet",
+                                                     "International Committee of the Red Cross"]]
     locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen"]]
     return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs)

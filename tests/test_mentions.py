@@ -76,3 +76,27 @@ def test_parentheses_and_relative_clauses_are_blocked(rule_nlp):
     sent = next(doc.sents)
     blocked = {doc[i].text for i in blocked_tokens(sent)}
     assert {"who", "Radek"} <= blocked and "Lenin" not in blocked and "Kopp" not in blocked
+
+
+def test_titles_between_cue_and_name_and_presence_lists(rule_nlp):
+    doc = rule_nlp("Protokół rozmowy gen. Sikorskiego ze Stalinem w obecności gen. Andersa, amb. Kota i Mołotowa, "
+                   "Kreml, 3 grudnia 1941.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Andersa", "Kota", "Mołotowa", "Sikorskiego", "Stalinem"]
+    ev = _only(rule_nlp("Notatka z rozmowy ministra Becka z kanclerzem Hitlerem, 5 stycznia 1939."), "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Becka", "Hitlerem"]
+
+
+def test_a_meeting_between_two_names_takes_no_one_from_the_clause_before(rule_nlp):
+    doc = rule_nlp("Churchill's telegrams to the War Cabinet are in TNA, CAB 99/31, ff. 212–230; the Soviet record "
+                   "of the conversation between Stalin and Roosevelt is in the archive.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Roosevelt", "Stalin"]
+
+
+def test_recipient_after_a_parenthetical_phrase(rule_nlp):
+    doc = rule_nlp("Letter from Raczyński, on behalf of the Polish government, to the International Committee of "
+                   "the Red Cross in Geneva, London, 17 April 1943.")
+    ev = _only(doc, "COMMUNICATION")
+    assert _args(ev, "sender") == [("Raczyński", None)]
+    assert _args(ev, "recipient") == [("International Committee of the Red Cross", None)]
