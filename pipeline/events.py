@@ -294,6 +294,10 @@ class EventExtractor:
     def _cue(self, name: str) -> set:
         return set(self.rules.get(name, []))
 
+    def _joiners(self) -> set:
+        """Words that may stand between coordinated names: "A, B and Sir C", "mit Luther und Vertretern der Bank"."""
+        return self._cue("joiners") | self._cue("title_words") | self._cue("determiners")
+
     def _titles(self) -> set:
         """Words that may stand between a cue and a name: titles, roles, determiners ("z kanclerzem Hitlerem")."""
         return self._cue("title_words") | self._cue("role_words") | self._cue("determiners")
@@ -317,7 +321,7 @@ class EventExtractor:
         i = tok.i
         sender_cues, recipient_cues = self._cue("sender_cues"), self._cue("recipient_cues")
         cc_cues, titles = self._cue("cc_cues"), self._titles()
-        joiners = self._cue("joiners") | self._cue("title_words")
+        joiners = self._joiners()
         verbal = tok.lower_ in self._cue("verb_triggers") or any(
             tok.lower_.endswith(s) for s in self.rules.get("verb_suffixes", []))
         blocked = blocked_tokens(sent)
@@ -407,7 +411,7 @@ class EventExtractor:
 
     def _meeting(self, doc, sent, tok, info, mentions: List[Mention]) -> Optional[dict]:
         i = tok.i
-        joiners, cues = self._cue("joiners") | self._cue("title_words"), self._cue("participant_cues")
+        joiners, cues = self._joiners(), self._cue("participant_cues")
         recipient_cues, presence, titles = self._cue("recipient_cues"), self._cue("presence_cues"), self._titles()
         blocked = blocked_tokens(sent)
         clause_start = max([t.i + 1 for t in doc[sent.start:i] if t.text == ";"], default=sent.start)
@@ -417,18 +421,28 @@ class EventExtractor:
         between = i + 1 < len(doc) and doc[i + 1].lower_ in self._cue("between_cues")
         # left: who met (skipping the addressee of an enclosing report: "Report from Dirksen to Bülow on a conversation");
         # "the conversation between Stalin and Roosevelt" names all its participants on the right
-        left = [] if between else [m for m in before if not (m.start > 0 and doc[m.start - 1].lower_ in recipient_cues)]
+        right: List[Mention] = []
+        genitive = False
+        for m in after:
+            if any(m is p for p in right):
+                continue
+            prev = _cue_before(doc, m, titles, sent.start)
+            adjacent = _adjacent(doc, i, m, self._cue("role_words"), titles)
+            if prev in cues or adjacent:
+                genitive = genitive or (adjacent and prev not in cues and not right)
+                right.extend(coordinated(doc, m, after, joiners))
+        # "Besprechung des Reichskanzlers Brüning mit Luther", "the conversation of Mikołajczyk with Stalin":
+        # both sides are named after the trigger, so the author of the record on the left is not one of them
+        verbal = tok.lower_ in self._cue("verb_triggers") or any(
+            tok.lower_.endswith(x) for x in self.rules.get("verb_suffixes", []))  # "met Hitler and Mussolini": objects
+        right_only = between or (genitive and not verbal and len(_unique_mentions(right)) >= 2)
+        left = [] if right_only else [m for m in before if _cue_before(doc, m, titles, sent.start) not in recipient_cues]
         subj = self._subject(doc, sent, i, left, blocked) if left else None
         if subj is None and left and i - left[-1].end <= 12:
             subj = left[-1]
         if subj is not None:
             parts.extend(coordinated(doc, subj, before, joiners, forward=False))
-        for m in after:
-            if any(m is p for p in parts):
-                continue
-            prev = _cue_before(doc, m, titles, sent.start)
-            if prev in cues or _adjacent(doc, i, m, self._cue("role_words"), titles):
-                parts.extend(coordinated(doc, m, after, joiners))
+        parts.extend(m for m in right if not any(m is p for p in parts))
         # "with Averell Harriman and Molotov present", "w obecności gen. Andersa"
         for m in mentions:
             if any(m is p for p in parts) or not parts:

@@ -29,6 +29,7 @@ from .normalization import (
     parse_person,
     phrase_variants,
     slugify,
+    strip_honorific,
     strip_possessive,
     surname_keys,
 )
@@ -162,6 +163,8 @@ class EntityLinker:
         kb = self._require_kb()
         state.pos += 1
         surface = strip_possessive(text)
+        if label == "PERSON" and (label, surface.casefold()) not in kb.exact:
+            surface = strip_honorific(surface)  # "M. Krassin" is Krasin, not a Krassin with the initial M
         person = parse_person(surface) if label == "PERSON" else None
         eid = None
         # a bare surname means the person most recently named with it in this document

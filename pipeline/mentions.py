@@ -275,8 +275,8 @@ def blocked_tokens(sent: Span) -> set:
 def in_words(doc: Doc, k: int, words: set) -> bool:
     """Token k is one of `words`, an abbreviation among them split from its full stop ("gen" "." for "gen.") included."""
     t = doc[k]
-    if t.lower_ in words:
-        return True
+    if t.lower_ in words or (len(t) > 6 and t.is_alpha and (t.lower_[:-1] in words or t.lower_[:-2] in words)):
+        return True  # inflected: "des Reichskanzlers", "z ambasadorem"
     if t.text == ".":
         return k > 0 and doc[k - 1].lower_ + "." in words
     return k + 1 < len(doc) and doc[k + 1].text == "." and t.lower_ + "." in words
@@ -296,7 +296,8 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
         if m is first or (forward and m.start < cur.end) or (not forward and m.end > cur.start):
             continue
         gap = doc[cur.end:m.start] if forward else doc[m.end:cur.start]
-        if len(gap) == 0 or len(gap) > 4 or not all(in_words(doc, t.i, joiners) for t in gap):
+        if len(gap) == 0 or len(gap) > 4 or not all(
+                in_words(doc, t.i, joiners) or (t.is_title and t.i > gap.start) for t in gap):  # "and Foreign Secretary"
             break
         conj = any(t.lower_ in CONJUNCTIONS for t in gap)
         if not conj and not any(t.text == "," for t in gap):

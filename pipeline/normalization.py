@@ -64,6 +64,11 @@ _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _POSSESSIVE_RE = re.compile(r"(?<=\w)(?:'s|'|s')$", re.IGNORECASE)
 _NON_WORD_RE = re.compile(r"[^\w]+", re.UNICODE)
 _PARTICLES = {"von", "van", "de", "der", "den", "la", "le", "di", "du", "da", "zu", "vom", "ritter", "freiherr", "graf", "fon", "фон"}
+# forms of address written before a name, which ANNOTATION.md keeps out of PERSON spans
+# but a model or a text may still carry: "M. Briand", "Herr Stresemann", "p. Olszowski"
+_HONORIFICS = {"m.", "mm.", "mr.", "mr", "messrs.", "mrs.", "mrs", "mme", "mme.", "mlle", "herr", "frau", "sir", "dr.",
+               "dr", "prof.", "pan", "p.", "pani", "ks.", "monsieur", "madame", "signor", "comrade", "тов.", "г-н",
+               "господин", "gen.", "col.", "capt."}
 _LEADING_ARTICLES = ("the ", "die ", "der ", "das ", "la ", "le ", "les ")
 _PATRONYMIC_RE = re.compile(
     r"(ovich|evich|ovic|evic|owitsch|ewitsch|ych|ich|ovna|evna|ichna|ovitch|evitch|"
@@ -95,6 +100,15 @@ def strip_possessive(text: str) -> str:
     if tail.lower() == "s'":
         return text[:-1]
     return text[: -len(tail)]
+
+
+def strip_honorific(text: str) -> str:
+    """ "M. Briand" -> "Briand", "Herr von Hoesch" -> "von Hoesch"; a name that is only a form of address stays."""
+    words = text.split()
+    k = 0
+    while k < len(words) - 1 and words[k].lower() in _HONORIFICS:
+        k += 1
+    return " ".join(words[k:]) if k else text
 
 
 def fold(text: str) -> str:

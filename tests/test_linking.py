@@ -56,6 +56,9 @@ MUST_LINK = [
      ["Чичерин", "Chicherin", "Tschitscherin", "Чичерину"]),
     ("comintern", "ORG", "The Second Congress of the Third International; the head of the Comintern.", ["Third International", "Comintern"]),
     ("germany", "LOC", "relations with Germany; в Германии; the Weimar Republic.", ["Germany", "Германии", "Weimar Republic"]),
+    # a form of address inside the span is not an initial: "M. Krassin" is Leonid Krasin
+    ("krasin_leonid", "PERSON", "At the station M. Krassin met the press; Krasin left.", ["M. Krassin", "Krasin"]),
+    ("stresemann_gustav", "PERSON", "Herr Stresemann received him; Mr. Stresemann smiled.", ["Herr Stresemann", "Mr. Stresemann"]),
 ]
 
 

@@ -93,3 +93,11 @@ def test_parse_person(name, surname, initials):
 def test_initials_meet_across_scripts():
     assert parse_person("Ю.Х. Лутовинов").initials[0] == parse_person("Yuri Lutovinov").initials[0]
     assert parse_person("В.Л. Копп").initials == parse_person("Viktor Leontevich Kopp").initials
+
+
+@pytest.mark.parametrize("text,expected", [("M. Briand", "Briand"), ("Herr von Hoesch", "von Hoesch"),
+                                           ("p. Olszowski", "Olszowski"), ("Sir", "Sir"), ("Briand", "Briand")])
+def test_strip_honorific(text, expected):
+    from pipeline.normalization import strip_honorific
+
+    assert strip_honorific(text) == expected
