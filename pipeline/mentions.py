@@ -80,6 +80,11 @@ class MentionResolver:
         self.determiners = set(rules.get("determiners", ["the"]))
         self.preps = set(rules.get("prepositions", []))
         self.addressee_cues = set(rules.get("recipient_cues", []))
+        groups = rules.get("groups") or {}
+        self.group_numbers = {w: int(n) for w, n in (groups.get("numbers") or {}).items()}
+        self.group_alone = set(groups.get("alone", []))
+        self.group_nouns = set(groups.get("nouns", []))
+        self.verbs = set(rules.get("verb_triggers", []))
         self.sents = list(sents)
         self.sent_starts = [s.start for s in self.sents]
         self.ents = [e for e in doc.ents if e.label_ in AGENT_LABELS]
@@ -237,11 +242,55 @@ class MentionResolver:
         start = next((t.i for t in lead if t.lower_ in self.determiners), tok.i)
         return resolved(start, tok.i + 1, doc, named(holders[-1][1]), "description")
 
+    def group(self, tok, sent: Span) -> List[Mention]:
+        """ "both", "the two men", "the three envoys": the people the text has just named, one mention each.
+
+        Two are the topic and the last other person named ("Brockdorff-Rantzau ... his partner was
+        Chicherin. The two men met"); three or more are the last ones named.
+        """
+        n = self.group_numbers.get(tok.lower_)
+        if not n or tok.ent_type_:
+            return []
+        doc = self.doc
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if n and tok.lower_ not in self.group_alone:
+            # a number needs a determiner before it and a noun for people after it: "the three envoys"
+            if tok.i == 0 or doc[tok.i - 1].lower_ not in self.determiners or nxt is None or \
+                    not (nxt.lower_ in self.group_nouns or nxt.lower_.rstrip("s") in self.roles):
+                return []
+            end = tok.i + 2
+        else:
+            if nxt is not None and (nxt.ent_type_ or nxt.lower_ in self.determiners or
+                                    (nxt.lower_ not in self.group_nouns and nxt.is_alpha and nxt.lower_.endswith("s")
+                                     and nxt.lower_ not in self.verbs)):
+                return []  # "both Kopp and Chicherin", "both sides"
+            end = tok.i + (2 if nxt is not None and nxt.lower_ in self.group_nouns else 1)
+        start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in self.determiners else tok.i
+        k = self.sent_index(tok.i)
+        lo = self.sents[max(0, k - 3)].start
+        people: List[Span] = []
+        for e in reversed([e for e in self.persons if lo <= e.start and e.end <= start]):
+            if entity_id(e) not in {entity_id(p) for p in people}:
+                people.append(e)
+        if len(people) < n:
+            return []
+        chosen = people[:n]
+        if n == 2:
+            topic = self.subject(sent, before=start) or self.topic_before(k)
+            if topic is not None and topic.entity_id in {entity_id(p) for p in people}:
+                other = next(p for p in people if entity_id(p) != topic.entity_id)
+                first = next(p for p in people if entity_id(p) == topic.entity_id)
+                chosen = [first, other]
+        return [resolved(start, end, doc, named(p), "group") for p in chosen]
+
     def sentence_mentions(self, sent: Span) -> List[Mention]:
-        """Named agents of the sentence plus its resolved pronouns and role descriptions, in text order."""
+        """Named agents of the sentence plus its resolved pronouns, role descriptions and groups, in text order."""
         out = [named(e) for e in self.sent_ents(sent)]
         for t in sent:
             if t.ent_type_:
+                continue
+            if t.lower_ in self.group_numbers:
+                out.extend(self.group(t, sent))
                 continue
             m = self.pronoun(t, sent) if t.lower_ in self.pron_kind else \
                 self.description(t, sent) if t.lower_ in self.roles else None
@@ -291,6 +340,9 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
     ordered = sorted(mentions, key=lambda m: m.start)
     if not forward:
         ordered = ordered[::-1]
+    siblings = [m for m in mentions if m is not first and m.start == first.start and m.end == first.end]
+    if siblings:  # "the three envoys": one span, several people
+        return [first] + siblings
     chain, links, cur = [first], [], first
     for m in ordered:
         if m is first or (forward and m.start < cur.end) or (not forward and m.end > cur.start):

@@ -43,7 +43,8 @@ def rule_nlp():
               ["Kopp", "Chicherin", "Lenin", "Trotsky", "Viktor Kopp", "Ago von Maltzan", "Maltzan", "Simmons",
                "Seeckt", "Joffe", "Krasin", "Radek", "Voroshilov", "Ivan Maisky", "Molotov", "Halifax",
                "Sir Horace Rumbold", "M. de Panafieu", "Dirksen", "Л.Б. Красина", "Г.В. Чичерину", "Sikorskiego", "Stalinem", "Andersa",
-               "Kota", "Mołotowa", "Becka", "Hitlerem", "Stalin", "Roosevelt", "Churchill", "Raczyński"]]
+               "Kota", "Mołotowa", "Becka", "Hitlerem", "Stalin", "Roosevelt", "Churchill", "Raczyński",
+               "William Strang", "Sir William Seeds", "Paul-Émile Naggiar"]]
     orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr", "War Cabinet",
                                                      "International Committee of the Red Cross"]]
     locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen"]]

@@ -100,3 +100,25 @@ def test_recipient_after_a_parenthetical_phrase(rule_nlp):
     ev = _only(doc, "COMMUNICATION")
     assert _args(ev, "sender") == [("Raczyński", None)]
     assert _args(ev, "recipient") == [("International Committee of the Red Cross", None)]
+
+
+def test_a_numbered_group_is_the_people_just_named(rule_nlp):
+    doc = rule_nlp("William Strang arrived in Moscow on 14 June 1939 to help Sir William Seeds and the French "
+                   "ambassador, Paul-Émile Naggiar. The next day the three envoys were received by Molotov.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Molotov", "Paul-Émile Naggiar", "Sir William Seeds",
+                                                             "William Strang"]
+    assert {k for t, k in _args(ev, "participant") if t != "Molotov"} == {"group"}
+    assert ev["date"]["value"] == "1939-06-15"
+
+
+def test_two_are_the_topic_and_the_last_other_person(rule_nlp):
+    doc = rule_nlp("In 1922 Kopp reached Moscow and presented his credentials to Radek. His real partner, however, "
+                   "was Chicherin. The two men met late at night.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Chicherin", "Kopp"]
+
+
+def test_both_before_names_is_not_a_group(rule_nlp):
+    ev = _only(rule_nlp("Both Kopp and Chicherin wrote to Lenin in 1920."), "COMMUNICATION")
+    assert _args(ev, "sender") == [("Kopp", None), ("Chicherin", None)]
