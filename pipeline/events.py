@@ -75,7 +75,7 @@ def _adjacent(doc: Doc, i: int, m: Mention, roles: set, titles: set = frozenset(
     "historian_events_v1",
     assigns=["doc._.events"],
     requires=["doc.ents", "doc.sents", "doc._.citations"],
-    default_config={"rules_path": None, "threshold": 0.4, "min_confidence": 0.4},
+    default_config={"rules_path": None, "threshold": 0.4, "min_confidence": 0.6},
     default_score_weights={"event_core_f": 0.0},
 )
 def make_event_extractor(nlp: Language, name: str, rules_path: Optional[str], threshold: float,
@@ -87,7 +87,7 @@ class EventExtractor:
     """Sets `doc._.events`: COMMUNICATION and MEETING events with arguments, date, place, source."""
 
     def __init__(self, nlp: Language, name: str, rules_path: Optional[str] = None, threshold: float = 0.4,
-                 min_confidence: float = 0.4):
+                 min_confidence: float = 0.6):
         register_extensions()
         self.name = name
         self.rules: dict = {}
