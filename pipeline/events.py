@@ -173,10 +173,11 @@ class EventExtractor:
         ent_starts = [e.start for e in ents]
         sents = list(doc.sents)
         resolver = MentionResolver(doc, self.rules, sents)
+        idioms = self._cue("not_after")
         for i in found:
             tok = doc[i]
-            if tok.ent_type_:
-                continue
+            if tok.ent_type_ or (i > 0 and f"{doc[i - 1].lower_} {tok.lower_}" in idioms):
+                continue  # "the Assembly had taken note of": no document
             sent = sents[resolver.sent_index(i)]
             lo, hi = bisect.bisect_left(ent_starts, sent.start), bisect.bisect_left(ent_starts, sent.end)
             yield sent, tok, [e for e in ents[lo:hi] if e.end <= sent.end], resolver
