@@ -54,7 +54,8 @@ def _mention_of_arg(a: dict, tok) -> Mention:
 def _cue_before(doc: Doc, m: Mention, titles: set, lo: int) -> str:
     """The word before a mention, past its titles: "z kanclerzem Hitlerem" -> "z", "to the ICRC" -> "to"."""
     k = m.start - 1
-    while k > lo and m.start - k <= 3 and in_words(doc, k, titles) and not doc[k].ent_type_:
+    while k > lo and m.start - k <= 4 and not doc[k].ent_type_ and (
+            in_words(doc, k, titles) or (doc[k].text in "-‑" and in_words(doc, k - 1, titles))):  # "Secretary-General"
         k -= 1
     return doc[k].lower_ if k >= lo else ""
 
@@ -367,6 +368,15 @@ class EventExtractor:
                 elif not recipient:
                     recipient = coordinated(doc, m, after, joiners)
                 bare += 1
+        handing = self._cue("handing_verbs")
+        hand = next((t for t in reversed(doc[max(sent.start, i - 10):i]) if t.lower_ in handing), None)
+        if hand is not None and not recipient:
+            # "Hodgson handed Maxim Litvinov a memorandum from Curzon": the one handed it receives it
+            given = [m for m in before if m.start > hand.i and m.start not in blocked and
+                     _cue_before(doc, m, titles, sent.start) not in self._cue("prepositions")]
+            if given:
+                recipient = coordinated(doc, given[0], before, joiners)
+                before = [m for m in before if m.start < hand.i]
         if not sender:
             subj = self._subject(doc, sent, i, [m for m in before if not (
                 m.start > 0 and doc[m.start - 1].lower_ in recipient_cues)], blocked)
@@ -431,7 +441,7 @@ class EventExtractor:
             adjacent = _adjacent(doc, i, m, self._cue("role_words"), titles)
             if prev in cues or adjacent:
                 genitive = genitive or (adjacent and prev not in cues and not right)
-                right.extend(coordinated(doc, m, after, joiners))
+                right.extend(coordinated(doc, m, [x for x in mentions if x.start > i], joiners))
         # "Besprechung des Reichskanzlers Brüning mit Luther", "the conversation of Mikołajczyk with Stalin":
         # both sides are named after the trigger, so the author of the record on the left is not one of them
         verbal = tok.lower_ in self._cue("verb_triggers") or any(

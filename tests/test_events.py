@@ -132,3 +132,22 @@ def test_a_date_across_a_semicolon_belongs_to_the_other_clause(rule_nlp):
 ])
 def test_that_day_and_the_next_day_take_the_date_before(rule_nlp, text, value):
     assert _date_of(rule_nlp, text, "MEETING") == value
+
+
+def test_the_one_handed_a_document_receives_it(rule_nlp):
+    (ev,) = rule_nlp("On 8 May 1923 Hodgson handed Maxim Litvinov a memorandum from Curzon.")._.events
+    assert _core(ev) == ("COMMUNICATION", "memorandum", ["Curzon"], ["Maxim Litvinov"])
+    (ev,) = rule_nlp("On 9 May 1923 Kopp handed Maxim Litvinov a note.")._.events
+    assert _core(ev) == ("COMMUNICATION", "note", ["Kopp"], ["Maxim Litvinov"])
+
+
+def test_titles_before_names_in_a_formula(rule_nlp):
+    (ev,) = rule_nlp("Letter from Ambassador Hussein Ala to Secretary-General Trygve Lie, 18 March 1946.")._.events
+    assert _core(ev) == ("COMMUNICATION", "letter", ["Hussein Ala"], ["Trygve Lie"])
+
+
+def test_attended_by_lists_the_participants(rule_nlp):
+    doc = rule_nlp("Conclusions of the meeting of the Cabinet, attended by Baldwin, Chamberlain, Joynson-Hicks "
+                   "and Birkenhead, 23 May 1927.")
+    (ev,) = doc._.events
+    assert _core(ev) == ("MEETING", ["Baldwin", "Birkenhead", "Cabinet", "Chamberlain", "Joynson-Hicks"])
