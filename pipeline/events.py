@@ -12,6 +12,7 @@ how confident it is. Arguments are found around the trigger by surface cues
 import bisect
 import datetime
 import hashlib
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
@@ -502,7 +503,8 @@ class EventExtractor:
         own = [e for e in in_clause if owner(e) == tok.i]
         free = own or [e for e in in_clause if owner(e) is None]
         if not free and not in_clause:
-            relative = self._anaphoric_date(doc, clause_lo, clause_hi)
+            relative = self._anaphoric_date(doc, clause_lo, clause_hi) or self._dateline_date(doc, sent, clause_lo,
+                                                                                                clause_hi)
             if relative is not None:
                 return relative
             if tok.i > sent.start and doc[tok.i - 1].lower_ in self._cue("definite_determiners"):
@@ -521,7 +523,7 @@ class EventExtractor:
         span = doc[lo:hi]
         text = span.text.lower()
         for phrase, offset in (self.rules.get("anaphoric_dates") or {}).items():
-            k = text.find(phrase)
+            k = _find_phrase(text, phrase)
             if k < 0:
                 continue
             start = span.start_char + k
@@ -537,6 +539,29 @@ class EventExtractor:
             return {"text": doc.text[start:start + len(phrase)], "value": day.isoformat(), "precision": "day",
                     "year_inferred": bool(value.get("year_inferred")), "start": start, "end": start + len(phrase)}
         return None
+
+    def _dateline_date(self, doc, sent, lo: int, hi: int) -> Optional[dict]:
+        """ "PARIS, April 25. M. Briand this morning received ...": a press dispatch dates its "today"."""
+        text = doc[lo:hi].text.lower()
+        found = [(k, off) for phrase, off in (self.rules.get("dateline_relative") or {}).items()
+                 for k in [_find_phrase(text, phrase)] if k >= 0]
+        if not found:
+            return None
+        segments = get_segments(doc)
+        seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"start": 0}
+        head = doc.char_span(seg["start"], min(len(doc.text), seg["start"] + 60), alignment_mode="contract")
+        if head is None or not len(head) or not (head[0].is_upper and len(head[0]) > 2):
+            return None
+        line = next((e for e in doc.ents if e.label_ == "DATE" and head.start <= e.start < head.start + 8
+                     and (e._.date or {}).get("precision") == "day"), None)
+        if line is None:
+            return None
+        try:
+            day = datetime.date.fromisoformat(line._.date["value"]) + datetime.timedelta(days=int(found[0][1]))
+        except (ValueError, TypeError):
+            return None
+        return {"text": line.text, "value": day.isoformat(), "precision": "day",
+                "year_inferred": bool(line._.date.get("year_inferred")), "start": line.start_char, "end": line.end_char}
 
     def _date_place(self, doc, sent, tok, sent_ents) -> Tuple[Optional[dict], Optional[dict]]:
         date = self._date(doc, sent, tok, sent_ents)
@@ -566,6 +591,12 @@ class EventExtractor:
         if (path / "arguments.msgpack").exists():
             self.model.from_bytes((path / "arguments.msgpack").read_bytes())
         return self
+
+
+def _find_phrase(text: str, phrase: str) -> int:
+    """Where the phrase stands as whole words in the text, or -1 ("today", not "todays")."""
+    m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
+    return m.start() if m else -1
 
 
 def _long_interval(value: Optional[dict]) -> bool:

@@ -151,3 +151,12 @@ def test_attended_by_lists_the_participants(rule_nlp):
                    "and Birkenhead, 23 May 1927.")
     (ev,) = doc._.events
     assert _core(ev) == ("MEETING", ["Baldwin", "Birkenhead", "Cabinet", "Chamberlain", "Joynson-Hicks"])
+
+
+@pytest.mark.parametrize("text,value", [
+    ("RIGA, Oct. 10, 1920. M. Kopp this evening handed Maxim Litvinov a note.", "1920-10-10"),
+    ("PARIS, April 25, 1926. Kopp yesterday received Radek.", "1926-04-24"),
+])
+def test_a_dispatch_dates_its_today_from_the_dateline(rule_nlp, text, value):
+    (ev,) = rule_nlp(text)._.events
+    assert ev["date"]["value"] == value
