@@ -511,9 +511,13 @@ class EventExtractor:
                 free = [e for e in dates if owner(e) is None]  # "Petliura to Piłsudski, 2 Oct. 1919; ... the letter"
         if not free:
             return None
-        # the nearest date, preferring a day or month over a bare year
+        # the nearest date, preferring a day or month over a bare year, and in a formula the date after
+        # the place it was written ("Minute by Bevin for Attlee ..., reported on 9 May, London, 10 May 1946")
+        def after_place(e) -> bool:
+            return e.start >= 2 and doc[e.start - 1].text == "," and doc[e.start - 2].ent_type_ == "LOC"
+
         best = min(free, key=lambda e: ((e._.date or {}).get("precision") not in ("day", "month"),
-                                        abs(e.start - tok.i)))
+                                        not after_place(e), abs(e.start - tok.i)))
         value = best._.date or {}
         return {"text": best.text, "value": value.get("value"), "precision": value.get("precision"),
                 "year_inferred": bool(value.get("year_inferred")), "start": best.start_char, "end": best.end_char}
@@ -701,7 +705,10 @@ def _merge_and_source(doc: Doc, events: List[dict], segments: List[dict], citati
             merged.append(ev)
             continue
         twin["segments"] = sorted(set(twin["segments"]) | {ev["segment"]})
-        if _date_rank(ev.get("date")) > _date_rank(twin.get("date")):
+        # the footnote's full date of the same document wins over the body's (ANNOTATION.md, dates)
+        footnote_date = linked and segments[ev["segment"]]["kind"] == "footnote" and \
+            _date_rank(ev.get("date")) >= max(_date_rank(twin.get("date")), 7)
+        if footnote_date or _date_rank(ev.get("date")) > _date_rank(twin.get("date")):
             twin["date"] = ev["date"]
         if twin.get("source") is None and ev.get("source") is not None:
             twin["source"] = ev["source"]

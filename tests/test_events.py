@@ -160,3 +160,15 @@ def test_attended_by_lists_the_participants(rule_nlp):
 def test_a_dispatch_dates_its_today_from_the_dateline(rule_nlp, text, value):
     (ev,) = rule_nlp(text)._.events
     assert ev["date"]["value"] == value
+
+
+def test_in_a_formula_the_date_after_the_place_is_the_documents(rule_nlp):
+    text = "Minute by Kopp for Chicherin on the withdrawal, reported complete on 9 May, Berlin, 10 May 1921."
+    assert _date_of(rule_nlp, text) == "1921-05-10"
+
+
+def test_the_footnotes_full_date_wins_over_the_body(rule_nlp):
+    text = ("In 1920 much happened. On 3 July 1920 Kopp wrote to Chicherin.41\n\n"
+            "41 Kopp’s letter to Chicherin, Berlin, 5 July 1920.")
+    (ev,) = [e for e in rule_nlp(text)._.events if e["type"] == "COMMUNICATION"]
+    assert len(ev["segments"]) == 2 and ev["date"]["value"] == "1920-07-05"
