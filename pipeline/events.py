@@ -273,9 +273,12 @@ class EventExtractor:
         seg_of = _segment_index(segments)
         citations = doc._.citations or []
         events: List[dict] = []
+        cited = sorted((c["start"], c["end"]) for c in citations)
         for sent, tok, sent_ents, resolver in self._iter_triggers(doc, lex):
             info = lex[tok.lower_]
-            mentions = resolver.sentence_mentions(sent)
+            # a name inside an archival reference ("AAN, Poselstwo RP w Berlinie, sygn. 1012") is a fond, no agent
+            mentions = [m for m in resolver.sentence_mentions(sent)
+                        if not any(a <= m.start_char < b for a, b in cited)]
             # the surface rules are precise where they fire; the classifier learned from
             # the annotated relations finds the arguments where they do not
             if info["type"] == "COMMUNICATION":
@@ -350,6 +353,9 @@ class EventExtractor:
                 continue
             prev = _cue_before(doc, m, titles, sent.start)
             window = [t.lower_ for t in doc[max(i, m.start - 4):m.start]]
+            if prev in self._cue("affiliation_cues") and any(
+                    0 < m.start - o.end <= 3 for o in after + before if o is not m and o.end <= m.start):
+                continue  # "Chamberlin of the Army General Staff", "Sklyansky of the Revvoensovet": where one works
             if any(w in cc_cues for w in window):
                 if prev in recipient_cues or prev in joiners or prev == "forwarded":
                     cc.extend(coordinated(doc, m, after, joiners))  # "with copies forwarded to Lenin and Trotsky"

@@ -172,3 +172,13 @@ def test_the_footnotes_full_date_wins_over_the_body(rule_nlp):
             "41 Kopp’s letter to Chicherin, Berlin, 5 July 1920.")
     (ev,) = [e for e in rule_nlp(text)._.events if e["type"] == "COMMUNICATION"]
     assert len(ev["segments"]) == 2 and ev["date"]["value"] == "1920-07-05"
+
+
+def test_a_name_after_a_name_with_of_is_an_affiliation_not_a_sender(rule_nlp):
+    (ev,) = rule_nlp("On 5 March 1920 Kopp cabled Radek of the Politburo that war might come.")._.events
+    assert _core(ev) == ("COMMUNICATION", "telegram", ["Kopp"], ["Radek"])
+
+
+def test_names_inside_an_archival_reference_are_no_arguments(rule_nlp):
+    doc = rule_nlp("Kopp’s report, 2 May 1921, RGASPI, fond Lenin, op. 3, d. 2137, p. 4; the instruction to Radek.")
+    assert all(a["text"] != "Lenin" for ev in doc._.events for r in ("sender", "recipient") for a in ev[r])
