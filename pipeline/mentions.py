@@ -351,7 +351,9 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
         if len(gap) == 0 or len(gap) > 4 or not all(
                 in_words(doc, t.i, joiners) or (t.is_title and t.i > gap.start) for t in gap):  # "and Foreign Secretary"
             break
-        conj = any(t.lower_ in CONJUNCTIONS for t in gap)
+        # "the Stresemann-Chicherin talks": two names joined by a hyphen are a pair
+        conj = any(t.lower_ in CONJUNCTIONS for t in gap) or (len(gap) == 1 and gap[0].text in "-–"
+                                                               and not gap[0].whitespace_)
         if not conj and not any(t.text == "," for t in gap):
             break
         chain.append(m)

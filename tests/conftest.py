@@ -45,7 +45,7 @@ def rule_nlp():
                "Sir Horace Rumbold", "M. de Panafieu", "Dirksen", "Л.Б. Красина", "Г.В. Чичерину", "Sikorskiego", "Stalinem", "Andersa",
                "Kota", "Mołotowa", "Becka", "Hitlerem", "Stalin", "Roosevelt", "Churchill", "Raczyński",
                "William Strang", "Sir William Seeds", "Paul-Émile Naggiar", "Hussein Ala", "Trygve Lie", "Hodgson",
-               "Maxim Litvinov", "Curzon", "Baldwin", "Chamberlain", "Joynson-Hicks", "Birkenhead"]]
+               "Maxim Litvinov", "Curzon", "Baldwin", "Chamberlain", "Joynson-Hicks", "Birkenhead", "Stresemann"]]
     orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr", "War Cabinet",
                                                      "International Committee of the Red Cross", "Cabinet"]]
     locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen"]]

@@ -122,3 +122,15 @@ def test_two_are_the_topic_and_the_last_other_person(rule_nlp):
 def test_both_before_names_is_not_a_group(rule_nlp):
     ev = _only(rule_nlp("Both Kopp and Chicherin wrote to Lenin in 1920."), "COMMUNICATION")
     assert _args(ev, "sender") == [("Kopp", None), ("Chicherin", None)]
+
+
+def test_two_names_joined_by_a_hyphen_are_a_pair(rule_nlp):
+    ev = _only(rule_nlp("The Stresemann-Chicherin talks in Berlin on 30 September 1925 were tense."), "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Chicherin", "Stresemann"]
+
+
+def test_they_are_the_two_people_just_named(rule_nlp):
+    doc = rule_nlp("In 1925 Chicherin demanded a promise; Stresemann offered assurances. When they met again on "
+                   "2 October, with Radek present, nothing changed.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Chicherin", "Radek", "Stresemann"]
