@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .event_model import ArgumentClassifier, pair_features
-from .mentions import Mention, MentionResolver, blocked_tokens, coordinated, in_words, named
+from .mentions import Mention, MentionResolver, blocked_tokens, coordinated, in_words, named, offices_from_kb
 from .extensions import register_extensions
 from .tokenizer import get_segments
 
@@ -96,6 +96,7 @@ class EventExtractor:
         self.learned: Dict[str, dict] = {}
         self._lexicon_cache: Optional[tuple] = None
         self.model = ArgumentClassifier()
+        self.offices: List[dict] = []
         self.threshold = threshold  # an argument needs at least this probability for its role
         self.min_confidence = min_confidence  # events below this confidence are not reported
         if rules_path:
@@ -112,10 +113,22 @@ class EventExtractor:
         self.rules = data
 
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
-                   nlp: Optional[Language] = None, rules_path: Optional[str] = None) -> None:
-        """Load the lexicon and learn trigger words, types, media and precision from gold events."""
+                   nlp: Optional[Language] = None, rules_path: Optional[str] = None,
+                   kb_path: Optional[str] = None) -> None:
+        """Load the lexicon and learn trigger words, types, media and precision from gold events.
+
+        kb_path: the knowledge base, whose dated descriptions ("foreign minister 1923-1929") say
+        who "the German Foreign Minister" was in a given year.
+        """
         if rules_path:
             self._load_rules(Path(rules_path))
+        if kb_path:
+            from .kb import KBError, read_kb
+
+            entities, errors = read_kb(Path(kb_path))
+            if errors:
+                raise KBError("\n".join(errors))
+            self.offices = offices_from_kb(entities)
         if not self.rules:
             raise ValueError(f"[{self.name}] needs rules_path (configs/events) at initialize")
         examples = list(get_examples()) if get_examples else []
@@ -174,7 +187,7 @@ class EventExtractor:
         ents = list(doc.ents)
         ent_starts = [e.start for e in ents]
         sents = list(doc.sents)
-        resolver = MentionResolver(doc, self.rules, sents)
+        resolver = MentionResolver(doc, self.rules, sents, self.offices)
         idioms = self._cue("not_after")
         for i in found:
             tok = doc[i]
@@ -593,6 +606,7 @@ class EventExtractor:
         srsly.write_json(path / "triggers.json", self.rules)
         srsly.write_json(path / "learned.json", self.learned)
         (path / "arguments.msgpack").write_bytes(self.model.to_bytes())
+        srsly.write_json(path / "offices.json", self.offices)
 
     def from_disk(self, path, exclude=tuple()) -> "EventExtractor":
         path = Path(path)
@@ -600,6 +614,7 @@ class EventExtractor:
         self.learned = srsly.read_json(path / "learned.json")
         if (path / "arguments.msgpack").exists():
             self.model.from_bytes((path / "arguments.msgpack").read_bytes())
+        self.offices = srsly.read_json(path / "offices.json") if (path / "offices.json").exists() else []
         return self
 
 

@@ -18,6 +18,7 @@ Pronoun, role and preposition words come from `configs/events/triggers.json`.
 Every resolved argument keeps what was written (`via`), so a user sees why.
 """
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -67,11 +68,41 @@ def resolved(tok_start: int, tok_end: int, doc: Doc, ref: Mention, kind: str) ->
                    ref.end_char, via={"text": span.text, "start": span.start_char, "end": span.end_char, "kind": kind})
 
 
+YEARS_RE = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")
+
+
+def _stem(word: str) -> str:
+    return word.lower()[:6]
+
+
+def offices_from_kb(entities) -> List[dict]:
+    """Offices held, read from knowledge-base descriptions: "German chancellor 1923, foreign minister 1923-1929".
+
+    A description without years says nothing about when, so it is left out.
+    """
+    out = []
+    for ent in entities:
+        desc = getattr(ent, "description", "") or ""
+        if ent.type not in AGENT_LABELS or not YEARS_RE.search(desc):
+            continue
+        terms = []
+        for part in re.split(r"[,;]", desc):
+            m = YEARS_RE.search(part)
+            if m:
+                words = sorted({_stem(w) for w in re.findall(r"[^\W\d_]+", part[:m.start()])})
+                terms.append({"words": words, "from": int(m.group(1)), "to": int(m.group(2) or m.group(1))})
+        out.append({"id": ent.id, "canonical": ent.canonical, "label": ent.type,
+                    "words": sorted({_stem(w) for w in re.findall(r"[^\W\d_]+", desc)}), "terms": terms})
+    return out
+
+
 class MentionResolver:
     """Per-document resolution of pronouns and role descriptions to person mentions."""
 
-    def __init__(self, doc: Doc, rules: dict, sents: Sequence[Span]):
+    def __init__(self, doc: Doc, rules: dict, sents: Sequence[Span], offices: Sequence[dict] = ()):
         self.doc = doc
+        self.offices = list(offices)
+        self._years: Optional[List[Tuple[int, int]]] = None
         kinds = rules.get("pronoun_kinds") or {"subject": ["he", "she"], "object": ["him"], "possessive": ["his", "her"]}
         self.pron_kind = {w: k for k, words in kinds.items() for w in words}
         for w in rules.get("pronouns", []):
@@ -237,10 +268,49 @@ class MentionResolver:
         if any(t.ent_type_ == "PERSON" for t in doc[max(sent.start, tok.i - 5):tok.i]):
             return None  # "Maltzan, the head of ...": the name is already there
         holders = [(i, e) for i, e in self.role_holders().get(tok.lower_, []) if e.end <= tok.i]
-        if not holders:
-            return None
         start = next((t.i for t in lead if t.lower_ in self.determiners), tok.i)
+        if not holders:
+            office = self.office_holder(tok, start)
+            return resolved(start, tok.i + 1, doc, office, "office") if office is not None else None
         return resolved(start, tok.i + 1, doc, named(holders[-1][1]), "description")
+
+    def narrative_year(self, i: int) -> Optional[int]:
+        """The year of the last date written before token i."""
+        if self._years is None:
+            self._years = []
+            for e in self.doc.ents:
+                v = (e._.date or {}).get("value") if e.label_ == "DATE" else None
+                if v and v[:4].isdigit():
+                    self._years.append((e.start, int(v[:4])))
+        k = bisect.bisect_left(self._years, (i, -1))
+        return self._years[k - 1][1] if k else None
+
+    def office_holder(self, tok, start: int) -> Optional[Mention]:
+        """ "the German Foreign Minister" in 1926 -> the one person the knowledge base says held it then."""
+        if not self.offices:
+            return None
+        doc = self.doc
+        words = [t for t in doc[start:tok.i + 1] if t.is_alpha and t.lower_ not in self.determiners]
+        k = tok.i + 1
+        if k + 1 < len(doc) and doc[k].text in "-‑" and doc[k + 1].is_alpha:  # "the Secretary-General"
+            words.append(doc[k + 1])
+        if k + 1 < len(doc) and doc[k].lower_ == "of":  # "the commissar of foreign affairs"
+            k += 1
+            while k < len(doc) and k <= tok.i + 4 and doc[k].is_alpha and not doc[k].ent_type_ and \
+                    doc[k].lower_ not in self.determiners:
+                words.append(doc[k])
+                k += 1
+        year = self.narrative_year(tok.i)
+        if year is None:
+            return None
+        role, others = _stem(tok.text), {_stem(t.text) for t in words if t.i != tok.i}
+        hits = [o for o in self.offices if others <= set(o["words"]) and any(
+            role in term["words"] and term["from"] <= year <= term["to"] for term in o["terms"])]
+        if len(hits) != 1:
+            return None
+        o = hits[0]
+        return Mention(tok.i, tok.i + 1, o["label"], o["id"], o["canonical"], o["canonical"], tok.idx,
+                       tok.idx + len(tok))
 
     def group(self, tok, sent: Span) -> List[Mention]:
         """ "both", "the two men", "the three envoys": the people the text has just named, one mention each.

@@ -31,7 +31,8 @@ def make_rule_pipeline(patterns):
     nlp.get_pipe("dates").initialize(tables_path=str(ROOT / "configs" / "dates"))
     nlp.get_pipe("linker").initialize(kb_path=str(ROOT / "configs" / "knowledge_base.jsonl"))
     nlp.get_pipe("citations").initialize(fields_path=str(ROOT / "configs" / "citations"))
-    nlp.get_pipe("events").initialize(rules_path=str(ROOT / "configs" / "events"))
+    nlp.get_pipe("events").initialize(rules_path=str(ROOT / "configs" / "events"),
+                                      kb_path=str(ROOT / "configs" / "knowledge_base.jsonl"))
     return nlp
 
 

@@ -134,3 +134,17 @@ def test_they_are_the_two_people_just_named(rule_nlp):
                    "2 October, with Radek present, nothing changed.")
     ev = _only(doc, "MEETING")
     assert sorted(t for t, _ in _args(ev, "participant")) == ["Chicherin", "Radek", "Stresemann"]
+
+
+def test_an_office_resolves_to_its_holder_in_the_narrative_year(rule_nlp):
+    """The knowledge base says who held it: "German chancellor 1923, foreign minister 1923-1929"."""
+    ev = _only(rule_nlp("In April 1926 Krasin was in Berlin. On 24 April he wrote to the German Foreign Minister."),
+               "COMMUNICATION")
+    (rec,) = ev["recipient"]
+    assert (rec["entity_id"], rec["via"]["kind"], rec["via"]["text"]) == \
+        ("stresemann_gustav", "office", "the German Foreign Minister")
+    # in 1930 the office was Curtius's, and "the Secretary-General" is not a foreign secretary
+    ev = _only(rule_nlp("In May 1930 Krasin was in Berlin. On 2 May he wrote to the German Foreign Minister."),
+               "COMMUNICATION")
+    assert ev["recipient"][0]["entity_id"] == "curtius_julius"
+    assert [e for e in rule_nlp("In 1926 Krasin wrote to the Secretary-General.")._.events if e["recipient"]] == []
