@@ -324,12 +324,14 @@ class EventExtractor:
     def _subject(self, doc, sent, i: int, before: List[Mention], resolver_blocked: set) -> Optional[Mention]:
         """The nearest mention left of the trigger that no preposition governs, outside relative clauses."""
         governing = self._cue("prepositions")
+        titles = self._titles()
         inside = i in resolver_blocked
         for m in reversed(before):
             if not inside and m.start in resolver_blocked:
                 continue
-            if m.start > 0 and doc[m.start - 1].lower_ in governing and not m.resolved:
-                continue
+            if m.start > 0 and not m.resolved and (doc[m.start - 1].lower_ in governing or
+                                                   _cue_before(doc, m, titles, sent.start) in governing):
+                continue  # "Gough, head of the Allied Military Mission, reported": the mission is no subject
             if m.resolved and m.via and m.via.get("kind") == "pronoun" and \
                     doc[m.start].lower_ in self.rules.get("pronoun_kinds", {}).get("object", []):
                 continue
@@ -359,9 +361,12 @@ class EventExtractor:
                 sender = coordinated(doc, m, before, joiners, forward=False)[::-1]
                 break
         bare = 0
+        content = self._cue("content_cues")
         for m in after:
             if m.start - i > 25:
                 break
+            if any(t.lower_ in content for t in doc[i + 1:m.start]):
+                break  # "wrote to Litvinov that ... by the DNVP": what the document says, not who sent it
             if any(m in group for group in (sender, recipient, cc)):
                 continue
             prev = _cue_before(doc, m, titles, sent.start)

@@ -46,8 +46,10 @@ def rule_nlp():
                "Sir Horace Rumbold", "M. de Panafieu", "Dirksen", "Л.Б. Красина", "Г.В. Чичерину", "Sikorskiego", "Stalinem", "Andersa",
                "Kota", "Mołotowa", "Becka", "Hitlerem", "Stalin", "Roosevelt", "Churchill", "Raczyński",
                "William Strang", "Sir William Seeds", "Paul-Émile Naggiar", "Hussein Ala", "Trygve Lie", "Hodgson",
-               "Maxim Litvinov", "Curzon", "Baldwin", "Chamberlain", "Joynson-Hicks", "Birkenhead", "Stresemann"]]
+               "Maxim Litvinov", "Curzon", "Baldwin", "Chamberlain", "Joynson-Hicks", "Birkenhead", "Stresemann", "Litvinov",
+               "Hubert Gough"]]
     orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr", "War Cabinet",
-                                                     "International Committee of the Red Cross", "Cabinet"]]
+                                                     "International Committee of the Red Cross", "Cabinet",
+                                                     "War Office", "Allied Military Mission", "DNVP"]]
     locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen"]]
     return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs)

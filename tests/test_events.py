@@ -182,3 +182,14 @@ def test_a_name_after_a_name_with_of_is_an_affiliation_not_a_sender(rule_nlp):
 def test_names_inside_an_archival_reference_are_no_arguments(rule_nlp):
     doc = rule_nlp("Kopp’s report, 2 May 1921, RGASPI, fond Lenin, op. 3, d. 2137, p. 4; the instruction to Radek.")
     assert all(a["text"] != "Lenin" for ev in doc._.events for r in ("sender", "recipient") for a in ev[r])
+
+
+def test_what_a_document_says_holds_no_arguments(rule_nlp):
+    (ev,) = rule_nlp("On 22 March 1926 Krasin wrote to Litvinov that the fiasco had been welcomed by the DNVP.")._.events
+    assert _core(ev) == ("COMMUNICATION", "letter", ["Krasin"], ["Litvinov"])
+
+
+def test_an_organisation_in_the_subjects_apposition_is_not_the_subject(rule_nlp):
+    doc = rule_nlp("General Hubert Gough, head of the Allied Military Mission, reported to the War Office on 10 July 1919.")
+    (ev,) = doc._.events
+    assert _core(ev) == ("COMMUNICATION", "report", ["Hubert Gough"], ["War Office"])
