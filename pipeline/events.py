@@ -365,8 +365,8 @@ class EventExtractor:
         for m in after:
             if m.start - i > 25:
                 break
-            if any(t.lower_ in content for t in doc[i + 1:m.start]):
-                break  # "wrote to Litvinov that ... by the DNVP": what the document says, not who sent it
+            if any(t.lower_ in content for t in doc[(i + 1 if verbal else i + 2):m.start]):
+                break  # "wrote to Litvinov that ... by the DNVP": what the document says ("the note that X sent")
             if any(m in group for group in (sender, recipient, cc)):
                 continue
             prev = _cue_before(doc, m, titles, sent.start)
@@ -459,7 +459,10 @@ class EventExtractor:
         # "the conversation between Stalin and Roosevelt" names all its participants on the right
         right: List[Mention] = []
         genitive = False
+        content = self._cue("content_cues")
         for m in after:
+            if any(t.lower_ in content for t in doc[i + 2:m.start]):
+                break  # "met Maltzan and told him that Radek ...": Radek was not there ("the talks that X opened")
             if any(m is p for p in right):
                 continue
             prev = _cue_before(doc, m, titles, sent.start)
