@@ -194,6 +194,7 @@ class EventExtractor:
             if tok.ent_type_ or (i > 0 and f"{doc[i - 1].lower_} {tok.lower_}" in idioms):
                 continue  # "the Assembly had taken note of": no document
             sent = sents[resolver.sent_index(i)]
+            self._resolver = resolver  # for the subject of a shared verb phrase
             lo, hi = bisect.bisect_left(ent_starts, sent.start), bisect.bisect_left(ent_starts, sent.end)
             yield sent, tok, [e for e in ents[lo:hi] if e.end <= sent.end], resolver
 
@@ -326,6 +327,13 @@ class EventExtractor:
         governing = self._cue("prepositions")
         titles = self._titles()
         inside = i in resolver_blocked
+        resolver = getattr(self, "_resolver", None)
+        shared = resolver.shared_subject_end(sent, i) if resolver is not None else None
+        if shared is not None:
+            # "Stresemann received the Polish Minister and is said to have assured him": Stresemann assured
+            subj = resolver.subject(sent, before=shared)
+            if subj is not None:
+                return next((m for m in before if m.start == subj.start and m.entity_id == subj.entity_id), subj)
         for m in reversed(before):
             if not inside and m.start in resolver_blocked:
                 continue

@@ -162,6 +162,21 @@ class MentionResolver:
             return resolved(c.i, c.i + 1, self.doc, ref, "pronoun") if ref else None
         return None
 
+    def shared_subject_end(self, sent: Span, i: int) -> Optional[int]:
+        """ "X received Y and is said to have assured him": where the verb phrase that shares the sentence's
+        subject begins (its "and"), or None when the verb at i has a subject of its own."""
+        doc = self.doc
+        for k in range(i - 1, max(sent.start, i - 8) - 1, -1):
+            t = doc[k]
+            if t.ent_type_ or t.lower_ in self.pron_kind:
+                return None
+            if t.lower_ in CONJUNCTIONS and k + 1 < i:
+                nxt = doc[k + 1]
+                if nxt.ent_type_ or nxt.lower_ in self.pron_kind or nxt.lower_ in self.determiners or nxt.is_title:
+                    return None
+                return k
+        return None
+
     def topic_before(self, k: int, depth: int = 0) -> Optional[Mention]:
         """The person the text is about before sentence k (the topic of the nearest sentence that has one)."""
         if k in self._topics:
@@ -216,7 +231,10 @@ class MentionResolver:
             ref = next((m for m in reversed(cands)
                         if not (m.start > 0 and self.doc[m.start - 1].lower_ in addressee)), None)
         else:
-            local = next((e for e in reversed(earlier) if e.start not in blocked and not self.governed(e.start)), None)
+            shared = self.shared_subject_end(sent, tok.i)
+            subj = self.subject(sent, before=shared) if shared is not None else None
+            local = next((e for e in reversed(earlier) if e.start not in blocked and not self.governed(e.start)
+                          and (subj is None or e.start == subj.start)), None)
             others = [e for e in earlier if e.label_ == "PERSON" and (local is None or entity_id(e) != entity_id(local))]
             if others:
                 ref = named(others[-1])

@@ -148,3 +148,10 @@ def test_an_office_resolves_to_its_holder_in_the_narrative_year(rule_nlp):
                "COMMUNICATION")
     assert ev["recipient"][0]["entity_id"] == "curtius_julius"
     assert [e for e in rule_nlp("In 1926 Krasin wrote to the Secretary-General.")._.events if e["recipient"]] == []
+
+
+def test_a_shared_verb_phrase_keeps_the_sentences_subject(rule_nlp):
+    doc = rule_nlp("In 1926 Stresemann received Radek and is said to have assured him that nothing had changed.")
+    ev = _only(doc, "COMMUNICATION")
+    assert _args(ev, "sender") == [("Stresemann", None)]
+    assert _args(ev, "recipient") == [("Radek", "pronoun")]
