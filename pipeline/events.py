@@ -369,6 +369,7 @@ class EventExtractor:
                 sender = coordinated(doc, m, before, joiners, forward=False)[::-1]
                 break
         bare = 0
+        passive = False
         content = self._cue("content_cues")
         for m in after:
             if m.start - i > 25:
@@ -386,8 +387,10 @@ class EventExtractor:
                 if prev in recipient_cues or prev in joiners or prev == "forwarded":
                     cc.extend(coordinated(doc, m, after, joiners))  # "with copies forwarded to Lenin and Trotsky"
                     continue
-            if prev in sender_cues and not sender:
+            if prev in sender_cues and not sender and (not verbal or prev in self._cue("passive_cues")):
+                # after a verb only the agent of a passive sends: "was informed by X", not "wrote ... of X"
                 sender = coordinated(doc, m, after, joiners)
+                passive = verbal
             elif prev in recipient_cues and not recipient:
                 recipient = coordinated(doc, m, after, joiners)
             elif verbal and not recipient and _adjacent(doc, i, m, self._cue("role_words"), titles):
@@ -425,6 +428,11 @@ class EventExtractor:
                 if any(t.text == "," for t in doc[i:m.start]):
                     sender = [m]
                 break
+        if not recipient and passive:
+            # "Radek was informed by Lenin": the subject of a passive verb is the addressee
+            subj = self._subject(doc, sent, i, [m for m in before if m not in sender], blocked)
+            if subj is not None:
+                recipient = coordinated(doc, subj, before, joiners, forward=False)[::-1]
         if not recipient:
             # "In a letter to Chicherin ..., he lamented": the recipient precedes a pronoun sender
             for m in before:
@@ -475,7 +483,8 @@ class EventExtractor:
                 continue
             prev = _cue_before(doc, m, titles, sent.start)
             adjacent = _adjacent(doc, i, m, self._cue("role_words"), titles)
-            if prev in cues or adjacent:
+            body = prev in self._cue("affiliation_cues") and m.label_ == "ORG" and m.start - i <= 3
+            if prev in cues or adjacent or body:  # "the meeting of the Cabinet": the body that met
                 genitive = genitive or (adjacent and prev not in cues and not right)
                 right.extend(coordinated(doc, m, [x for x in mentions if x.start > i], joiners))
         # "Besprechung des Reichskanzlers Brüning mit Luther", "the conversation of Mikołajczyk with Stalin":

@@ -193,3 +193,10 @@ def test_an_organisation_in_the_subjects_apposition_is_not_the_subject(rule_nlp)
     doc = rule_nlp("General Hubert Gough, head of the Allied Military Mission, reported to the War Office on 10 July 1919.")
     (ev,) = doc._.events
     assert _core(ev) == ("COMMUNICATION", "report", ["Hubert Gough"], ["War Office"])
+
+
+def test_after_a_verb_only_a_passive_agent_sends(rule_nlp):
+    (ev,) = rule_nlp("On 12 August 1920 Lenin wrote to Radek, deputy chairman of the Politburo, about the front.")._.events
+    assert _core(ev) == ("COMMUNICATION", "letter", ["Lenin"], ["Radek"])
+    (ev,) = rule_nlp("On 12 August 1920 Radek was informed by Lenin of the decision.")._.events
+    assert _core(ev) == ("COMMUNICATION", "message", ["Lenin"], ["Radek"])
