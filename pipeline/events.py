@@ -2,7 +2,8 @@
 
 Triggers come from a lexicon file (`configs/events/triggers.json`) extended at
 `initialize` with every trigger the annotated training data uses, each with
-its precision in that data (how often the word is a trigger when it occurs):
+its precision in that data (how often the word is a trigger when it occurs,
+smoothed towards the rule prior):
 corrections made in doccano therefore change what the extractor fires on and
 how confident it is. Arguments are found around the trigger by surface cues
 ("X's report for Y", "from X", "to Y", "copies forwarded to", "met with",
@@ -274,8 +275,15 @@ class EventExtractor:
         return hashes
 
     def _build_lexicon(self) -> Dict[str, dict]:
-        lex = {w: {"type": t, "medium": m, "precision": 0.6} for w, (t, m) in self.rules["triggers"].items()}
+        """Rule triggers start at a prior precision; annotated data moves it, the more the more often
+        the word was seen (additive smoothing), so one odd example does not silence a rule word."""
+        prior = self.rules.get("prior_precision", 0.6)
+        weight = self.rules.get("prior_weight", 4)
+        lex = {w: {"type": t, "medium": m, "precision": prior} for w, (t, m) in self.rules["triggers"].items()}
         for word, info in self.learned.items():
+            info = dict(info)
+            if word in lex and "seen" in info:
+                info["precision"] = round((info["count"] + weight * prior) / (info["seen"] + weight), 3)
             lex[word] = info
         floor = self.rules.get("min_precision", 0.2)
         return {w: i for w, i in lex.items() if i["precision"] >= floor}
@@ -680,7 +688,8 @@ def learn_triggers(examples: Iterable[Example]) -> Dict[str, dict]:
     for word, types in as_trigger.items():
         etype, n = types.most_common(1)[0]
         medium = media[word].most_common(1)[0][0] if media[word] else None
-        learned[word] = {"type": etype, "medium": medium, "precision": round(n / max(occurrences[word], n), 3)}
+        seen = max(occurrences[word], n)
+        learned[word] = {"type": etype, "medium": medium, "precision": round(n / seen, 3), "count": n, "seen": seen}
     return learned
 
 

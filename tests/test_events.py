@@ -70,7 +70,7 @@ def test_learned_triggers_come_from_gold(rule_nlp):
     ref = rule_nlp.make_doc("Kopp cabled Chicherin. The cable was lost.")
     ref.user_data["gold_events"] = [{"type": "COMMUNICATION", "medium": "telegram", "trigger": [5, 11], "args": {}}]
     learned = learn_triggers([Example(ref.copy(), ref)])
-    assert learned["cabled"] == {"type": "COMMUNICATION", "medium": "telegram", "precision": 1.0}
+    assert learned["cabled"] == {"type": "COMMUNICATION", "medium": "telegram", "precision": 1.0, "count": 1, "seen": 1}
 
 
 def test_argument_classifier_learns_roles_from_gold(rule_nlp, tmp_path):
@@ -200,3 +200,14 @@ def test_after_a_verb_only_a_passive_agent_sends(rule_nlp):
     assert _core(ev) == ("COMMUNICATION", "letter", ["Lenin"], ["Radek"])
     (ev,) = rule_nlp("On 12 August 1920 Radek was informed by Lenin of the decision.")._.events
     assert _core(ev) == ("COMMUNICATION", "message", ["Lenin"], ["Radek"])
+
+
+def test_one_odd_example_does_not_silence_a_rule_trigger(rule_nlp, tmp_path):
+    """A rule word seen once as a non-trigger keeps most of its prior precision; seen often, the data decides."""
+    from pipeline.events import EventExtractor
+
+    fresh = EventExtractor(rule_nlp, "events", str(Path(__file__).parent.parent / "configs" / "events"))
+    fresh.learned = {"wrote": {"type": "COMMUNICATION", "medium": "letter", "precision": 0.0, "count": 0, "seen": 1}}
+    assert 0.4 < fresh.lexicon()["wrote"]["precision"] < 0.6
+    fresh.learned = {"wrote": {"type": "COMMUNICATION", "medium": "letter", "precision": 0.0, "count": 0, "seen": 200}}
+    assert fresh.lexicon().get("wrote") is None  # below the floor: the annotators never take it as a trigger
