@@ -57,7 +57,8 @@ def _cue_before(doc: Doc, m: Mention, titles: set, lo: int) -> str:
     """The word before a mention, past its titles: "z kanclerzem Hitlerem" -> "z", "to the ICRC" -> "to"."""
     k = m.start - 1
     while k > lo and m.start - k <= 4 and not doc[k].ent_type_ and (
-            in_words(doc, k, titles) or (doc[k].text in "-‑" and in_words(doc, k - 1, titles))):  # "Secretary-General"
+            in_words(doc, k, titles) or (doc[k].text in "-‑" and in_words(doc, k - 1, titles))  # "Secretary-General"
+            or (m.label_ == "PERSON" and doc[k].is_title and doc[k].is_alpha and k == m.start - 1)):  # "Volkskommissar X"
         k -= 1
     return doc[k].lower_ if k >= lo else ""
 
@@ -194,6 +195,9 @@ class EventExtractor:
             tok = doc[i]
             if tok.ent_type_ or (i > 0 and f"{doc[i - 1].lower_} {tok.lower_}" in idioms):
                 continue  # "the Assembly had taken note of": no document
+            cased = lex.get(tok.lower_, {}).get("cased")
+            if cased and tok.text != cased:
+                continue  # Polish "List Paderewskiego do ..." heads a footnote; English "list" is no letter
             sent = sents[resolver.sent_index(i)]
             self._resolver = resolver  # for the subject of a shared verb phrase
             lo, hi = bisect.bisect_left(ent_starts, sent.start), bisect.bisect_left(ent_starts, sent.end)
@@ -280,6 +284,8 @@ class EventExtractor:
         prior = self.rules.get("prior_precision", 0.6)
         weight = self.rules.get("prior_weight", 4)
         lex = {w: {"type": t, "medium": m, "precision": prior} for w, (t, m) in self.rules["triggers"].items()}
+        for word, (t, m) in (self.rules.get("cased_triggers") or {}).items():
+            lex.setdefault(word.lower(), {"type": t, "medium": m, "precision": prior, "cased": word})
         for word, info in self.learned.items():
             info = dict(info)
             if word in lex and "seen" in info:
@@ -335,6 +341,11 @@ class EventExtractor:
         governing = self._cue("prepositions")
         titles = self._titles()
         inside = i in resolver_blocked
+        objective = self._cue("object_relatives")
+        rel = next((t.i for t in reversed(doc[max(sent.start, i - 8):i]) if t.lower_ in objective), None)
+        if rel is not None:
+            # "M. Litvinoff, to whom the Note was handed": the one before "whom" received it, no one sent it here
+            before = [m for m in before if m.start > rel]
         resolver = getattr(self, "_resolver", None)
         shared = resolver.shared_subject_end(sent, i) if resolver is not None else None
         if shared is not None:
@@ -444,7 +455,7 @@ class EventExtractor:
         if not recipient:
             # "In a letter to Chicherin ..., he lamented": the recipient precedes a pronoun sender
             for m in before:
-                if m.start > 0 and doc[m.start - 1].lower_ in recipient_cues and m not in sender:
+                if m.start > 0 and _cue_before(doc, m, titles, sent.start) in recipient_cues and m not in sender:
                     recipient = coordinated(doc, m, before, joiners)
                     break
         sender_ids = {m.entity_id for m in sender}

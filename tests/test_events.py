@@ -211,3 +211,17 @@ def test_one_odd_example_does_not_silence_a_rule_trigger(rule_nlp, tmp_path):
     assert 0.4 < fresh.lexicon()["wrote"]["precision"] < 0.6
     fresh.learned = {"wrote": {"type": "COMMUNICATION", "medium": "letter", "precision": 0.0, "count": 0, "seen": 200}}
     assert fresh.lexicon().get("wrote") is None  # below the floor: the annotators never take it as a trigger
+
+
+def test_cased_trigger_and_recipient_before_a_verb_final_trigger(rule_nlp):
+    (ev,) = rule_nlp("List Paderewskiego do Chicherina, Paryż, 23 marca 1919.")._.events
+    assert ev["medium"] == "letter"
+    assert rule_nlp("List of Kopp and Chicherin papers, 1919.")._.events == []
+    (ev,) = rule_nlp("Im Mai 1919 hat Kopp noch am Morgen an den Politburo telegraphiert.")._.events
+    assert _core(ev) == ("COMMUNICATION", "telegram", ["Kopp"], ["Politburo"])
+
+
+def test_the_one_before_whom_received_it(rule_nlp):
+    doc = rule_nlp("In 1923 Kopp left the dispute to Litvinov, to whom the note was handed.")
+    assert [e for e in doc._.events if e["type"] == "COMMUNICATION" and
+            [a["text"] for a in e["sender"]] == ["Kopp"]] == []
