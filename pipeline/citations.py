@@ -23,11 +23,12 @@ from .tokenizer import get_segments
 
 FIELDS = ("fond", "opis", "delo", "pages")
 REQUIRED = ("fond", "opis", "delo", "pages", "ibid", "kept_at")
-LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers", "verso")
+LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers", "verso", "archival_pages")
 # One comma part, a parenthesis (one level of nesting inside), or a separator.
 TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 # A full stop before a capital: the end of a sentence unless it closes a keyword ("f. R-130").
 STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚŹŻ«„“‘\"'])")
+SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(]))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>[^,;:()]+)")
 
 
@@ -76,6 +77,8 @@ class CitationParser:
         self.kept_re = re.compile(rf"(?:{kw['kept_at']})\s*$", re.I)
         self.kept_after_re = re.compile(rf"^\s+(?:{kw['kept_after']})(?!\w)", re.I)
         self.book_res = [re.compile(p) for p in fields.get("book_markers", [])]
+        arch_pages = fields.get("archival_pages", [])
+        self.archival_pages_re = re.compile(rf"^\s*(?:{_alt(arch_pages)})", re.U) if arch_pages else None
         self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d", re.U)
         self.pub_re = re.compile(r"^\(\s*[^()\d,]+,\s*\d{4}\)$")
         field_kw = _alt([p for k in ("fond", "opis", "delo", "pages", "level") for p in fields.get(k, [])])
@@ -239,7 +242,8 @@ class CitationParser:
         return {"entity_id": archives[0][2], "canonical": archives[0][3]}
 
     def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None,
-              default_archive: Optional[dict] = None, places: Iterable[str] = ()) -> List[dict]:
+              default_archive: Optional[dict] = None, places: Iterable[str] = (),
+              fallback: Optional[dict] = None) -> List[dict]:
         """Citations in one segment. archives: (start, end, entity_id, canonical) of ARCHIVE mentions.
 
         previous: the last citation of the previous segment when that segment ended
@@ -289,7 +293,7 @@ class CitationParser:
         # Citations without a named archive: "f. 04, op. 32, d. 208, l. 5"; "R 9381, Bl. 12–15" in a calendar
         starts = [(m.start(), False) for m in self.start_kw.finditer(text)]
         starts += [(m.start("part"), True) for m in BOUNDARY_RE.finditer(text)
-                   if self._signature(m.group("part").strip().rstrip(".")) is not None]
+                   if self._signature(SENTENCE_END_RE.split(m.group("part"), 1)[0].strip().rstrip(".")) is not None]
         for s, by_signature in sorted(set(starts)):
             if taken(s):
                 continue
@@ -312,7 +316,10 @@ class CitationParser:
             else:
                 base, gap = previous, text[:m.start()]
             if base is None or self.is_book_reference(gap):
-                continue
+                rest = m.group("rest") or ""
+                if fallback is None or not (self.archival_pages_re and self.archival_pages_re.match(rest)):
+                    continue
+                base = fallback  # "Ibid., Bl. 63" after a book: folios are the archive's, not the book's
             cite = {**{k: base.get(k) for k in ("archive", "fond", "opis", "delo", "pages")},
                     "start": m.start(), "end": m.end()}
             if m.group("rest") is not None:
@@ -384,6 +391,7 @@ class CitationComponent:
             raise ValueError(f"[{self.name}] not initialized: no citation field table")
         citations: List[dict] = []
         previous: Dict[str, Optional[dict]] = {}  # "Ibid." follows the previous footnote (or body paragraph)
+        last_archival: Dict[str, dict] = {}  # the last archival citation, even when a book came after it
         default_archive = None
         archives = [e for e in doc.ents if e.label_ == "ARCHIVE"]
         for k, seg in enumerate(get_segments(doc)):
@@ -393,10 +401,13 @@ class CitationComponent:
             arch = [(e.start_char - s0, e.end_char - s0, e._.entity_id or e.kb_id_ or None,
                      e._.canonical or e.text) for e in archives if s0 <= e.start_char < s1]
             places = [e.text for e in doc.ents if e.label_ == "LOC" and s0 <= e.start_char < s1]
-            found = self.parser.parse(text, arch, previous.get(kind), default_archive, places)
+            found = self.parser.parse(text, arch, previous.get(kind), default_archive, places,
+                                      fallback=last_archival.get(kind))
             if k == 0 and kind == "body":
                 default_archive = self.parser.header_archive(arch, found)
             previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None
+            if found:
+                last_archival[kind] = found[-1]
             for c in found:
                 c["start"] += s0
                 c["end"] += s0

@@ -60,7 +60,11 @@ CASES = [
     ("Vojenský historický archiv (Prague), fond ČSNR, kart. 14, fol. 22–23.",
      "vha_prague", "ČSNR", None, "kart. 14", "22–23"),
     # a place between the archive and the signature is not the fond
-    ("Historisches Archiv Krupp, Essen, FAH 4 E 112, p. 3.", "krupp_archive", "FAH 4 E 112", None, None, "3"),
+    ("Historisches Archiv Krupp, Essen, FAH 4 E 112, p. 3.", "krupp_archive", "FAH 4 E", None, "112", "3"),
+    # Polish collections in London: collection and file
+    ("PISM, PRM 40/4, k. 1–22.", "pism", "PRM", None, "40/4", "1–22"),
+    # an American record group without a file
+    ("Files of the U.S. Embassy in Warsaw are in NARA, RG 84.", "nara", "RG 84", None, None, None),
     # the full stop after a verso closes the citation, and stays with it
     ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 14–17 об. See also Carr, p. 4.", "garf", "5", "1", "2619", "14–17 об."),
 ]
@@ -94,6 +98,12 @@ IBID_CASES = [
     ("1 RGASPI, fond 17, op. 3, d. 2137, p. 5; E.H. Carr, The Bolshevik Revolution (London, 1953), p. 12."
      "\n\n2 Ibid., p. 13.", [("rgaspi", "17", "3", "2137", "5")]),
 ]
+
+
+IBID_CASES.append(
+    # folios ("Bl.") after a book are still the archive's
+    ("1 Report, BArch, RH 2/2215, Bl. 1–64; see also S. Gorlov, Sovershenno sekretno (Moscow, 1999), pp. 189–196."
+     "\n\n2 Ibid., Bl. 63.", [("bundesarchiv", "RH 2", None, "2215", "1–64"), ("bundesarchiv", "RH 2", None, "2215", "63")]))
 
 
 @pytest.mark.parametrize("text,expected", IBID_CASES)
@@ -133,6 +143,11 @@ def test_signature_without_pages_takes_the_header_archive(rule_nlp):
     assert [_key(c) for c in rule_nlp(text)._.citations] == [(None, "94 AP", None, "121", None)]
     (cit,) = rule_nlp("Calendar. Archives nationales, Paris.\n\n" + text)._.citations
     assert _key(cit) == ("archives_nationales", "94 AP", None, "121", None)
+
+
+def test_a_finding_aid_entry_starts_with_its_signature(rule_nlp):
+    doc = rule_nlp("Calendar. Archives nationales, Paris.\n\n94 AP 121. Mission en Russie. Télégrammes, avril 1917.")
+    assert [_key(c) for c in doc._.citations] == [("archives_nationales", "94 AP", None, "121", None)]
 
 
 def test_calendar_header_implies_archive(rule_nlp):
