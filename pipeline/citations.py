@@ -117,6 +117,7 @@ class CitationParser:
         named: List[tuple] = []          # (start, end) of parts naming the fond before any number
         level_start: Optional[int] = None  # where the current run of file levels began
         pages_start: Optional[int] = None
+        pages_part: Optional[int] = None  # where the pages' keyword began
         text = self.dot_sep.sub(",", text)
         for m in TOKEN_RE.finditer(text):
             tok = m.group(0)
@@ -152,6 +153,13 @@ class CitationParser:
             if pages_done and pages_start is not None and self.page_list_re.fullmatch(part):
                 cite["pages"], pos = re.sub(r"\s+", " ", text[pages_start:p1]), p1  # "k. 14–17, 20 and 25"
                 continue
+            dm = self.part_res[3][1].match(part)
+            if pages_done and cite.get("delo") is None and cite.get("pages") and cite.get("opis") and \
+                    pages_part is not None and dm and dm.end() == len(part):
+                # "op. 5, p. 108, d. 5": the "p." was a folder (папка) holding the file; kept as written
+                cite["delo"], cite["pages"] = re.sub(r"\s+", " ", text[pages_part:p1]), None
+                pages_done, pages_start, pages_part, hit, pos = False, None, None, True, p1
+                continue
             if pages_done and cite.get("delo") is None and cite.get("pages"):
                 pv = self._pages(part)
                 if pv and pv[1] == len(part):
@@ -185,6 +193,7 @@ class CitationParser:
                     level_start = p0 if name == "delo" else None
                     pages_done = name == "pages"
                     pages_start = p0 + end - len(val) if pages_done else None
+                    pages_part = p0 if pages_done else None
                 if field:
                     hit, pos = True, p0 + end
             if not field:

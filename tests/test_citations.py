@@ -65,6 +65,8 @@ CASES = [
     ("PISM, PRM 40/4, k. 1–22.", "pism", "PRM", None, "40/4", "1–22"),
     # an American record group without a file
     ("Files of the U.S. Embassy in Warsaw are in NARA, RG 84.", "nara", "RG 84", None, None, None),
+    # the AVPRF's folder (папка) between opis and file stays with the file
+    ("AVPRF, f. 0122, op. 5, p. 108, d. 5, l. 3.", "avprf", "0122", "5", "p. 108, d. 5", "3"),
     # the full stop after a verso closes the citation, and stays with it
     ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 14–17 об. See also Carr, p. 4.", "garf", "5", "1", "2619", "14–17 об."),
 ]
@@ -127,6 +129,7 @@ def test_kept_at_gives_archive_only(rule_nlp, text):
     "For the text see Dokumenty i materiały, vol. 3 (Warszawa, 1964), pp. 578–617.",
     "Документы внешней политики СССР, т. 3 (Москва, 1959), с. 75–77; там же, с. 80.",
     "Repositories: AAN; Józef Piłsudski Institute of America (PIA); TNA; PA AA; AVPRF.",
+    "Piłsudski wrote on 2 V 1921, 3 XI 1920 and 4 X 1919.",
 ])
 def test_no_citation(rule_nlp, text):
     assert rule_nlp(text)._.citations == []
