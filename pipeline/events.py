@@ -517,6 +517,13 @@ class EventExtractor:
             subj = left[-1]
         if subj is not None:
             parts.extend(coordinated(doc, subj, before, joiners, forward=False))
+            rel = next((t.i for t in doc[max(sent.start, subj.start - 2):subj.start]
+                        if t.lower_ in self._cue("object_relatives")), None)
+            if rel is not None:
+                # "Chicherin, whom he met at night": the one before "whom" is the other participant
+                ante = [m for m in mentions if m.end <= rel and rel - m.end <= 2 and not m.resolved]
+                if ante:
+                    parts.append(ante[-1])
         parts.extend(m for m in right if not any(m is p for p in parts))
         # "with Averell Harriman and Molotov present", "w obecności gen. Andersa"
         for m in mentions:

@@ -177,6 +177,21 @@ class MentionResolver:
                 return k
         return None
 
+    def fronted_subject(self, tok, sent: Span) -> Optional[Mention]:
+        """The person right after a sentence-opening phrase that holds `tok` ("In his letter to X, Y wrote")."""
+        doc = self.doc
+        if sent[0].lower_ not in self.preps or tok.i <= sent.start:
+            return None
+        comma = next((t.i for t in doc[sent.start:sent.end] if t.text == ","), None)
+        if comma is None or comma < tok.i:
+            return None
+        for e in self.sent_ents(sent):
+            if e.start > comma:
+                if e.label_ == "PERSON" and e.start <= comma + 2 and not self.governed(e.start):
+                    return named(e)
+                break
+        return None
+
     def topic_before(self, k: int, depth: int = 0) -> Optional[Mention]:
         """The person the text is about before sentence k (the topic of the nearest sentence that has one)."""
         if k in self._topics:
@@ -222,6 +237,8 @@ class MentionResolver:
         ref: Optional[Mention] = None
         if kind == "subject":
             ref = self.subject(sent, before=tok.i)
+        elif kind == "possessive" and self.fronted_subject(tok, sent) is not None:
+            ref = self.fronted_subject(tok, sent)  # "In his conversation with Kopp, Simmons set ...": Simmons
         elif kind == "possessive":
             addressee = self.addressee_cues
             cands = [named(e) for e in earlier if e.label_ == "PERSON"]

@@ -155,3 +155,16 @@ def test_a_shared_verb_phrase_keeps_the_sentences_subject(rule_nlp):
     ev = _only(doc, "COMMUNICATION")
     assert _args(ev, "sender") == [("Stresemann", None)]
     assert _args(ev, "recipient") == [("Radek", "pronoun")]
+
+
+def test_a_possessive_in_an_opening_phrase_is_the_subject_after_it(rule_nlp):
+    doc = rule_nlp("Kopp reached Berlin in 1920. In his conversation with Kopp, Simmons set conditions.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Kopp", "Simmons"]
+
+
+def test_whom_he_met(rule_nlp):
+    doc = rule_nlp("Kopp arrived in 1922. His authority rested on a close relationship with Chicherin, whom he met "
+                   "at night.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Chicherin", "Kopp"]
