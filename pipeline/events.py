@@ -454,7 +454,12 @@ class EventExtractor:
                 recipient = coordinated(doc, subj, before, joiners, forward=False)[::-1]
         if not recipient:
             # "In a letter to Chicherin ..., he lamented": the recipient precedes a pronoun sender
+            clause = max([t.i + 1 for t in doc[sent.start:i] if t.text == ";"], default=sent.start)
+            if i > sent.start and doc[i - 1].lower_ in self._cue("definite_determiners"):
+                clause = sent.start  # "Lenin to Joffe, 2 Oct. 1920, ...; the note was copied": the same document
             for m in before:
+                if m.start < clause:
+                    continue  # "Note from X to Y ...; minute by Z attached": Y belongs to the note
                 if m.start > 0 and _cue_before(doc, m, titles, sent.start) in recipient_cues and m not in sender:
                     recipient = coordinated(doc, m, before, joiners)
                     break

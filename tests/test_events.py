@@ -225,3 +225,11 @@ def test_the_one_before_whom_received_it(rule_nlp):
     doc = rule_nlp("In 1923 Kopp left the dispute to Litvinov, to whom the note was handed.")
     assert [e for e in doc._.events if e["type"] == "COMMUNICATION" and
             [a["text"] for a in e["sender"]] == ["Kopp"]] == []
+
+
+def test_a_recipient_before_a_semicolon_belongs_to_that_clause_unless_the_document_is_referred_back(rule_nlp):
+    doc = rule_nlp("Note from Kopp to Radek, 23 Feb. 1921; minute by Lenin attached.")
+    assert [_core(e) for e in doc._.events if e["type"] == "COMMUNICATION"] == \
+        [("COMMUNICATION", "note", ["Kopp"], ["Radek"])]
+    doc = rule_nlp("Lenin to Radek, 2 Oct. 1920, RGASPI, f. 2, op. 2, d. 388, l. 1; the note was copied to Kopp.")
+    assert ("COMMUNICATION", "note", ["Lenin"], ["Radek"]) in [_core(e) for e in doc._.events]
