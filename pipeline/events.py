@@ -573,13 +573,20 @@ class EventExtractor:
                 return k
             return None
 
-        dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date) and e._.date]
+        def after_place(e) -> bool:
+            return e.start >= 2 and doc[e.start - 1].text == "," and doc[e.start - 2].ent_type_ == "LOC"
+
+        content = self._cue("content_cues")
+        said = next((t.i for t in doc[tok.i + 2:sent.end] if t.lower_ in content), sent.end)
+        # a date in what the document says ("a note recalling that under the treaty of July 12") is not its date
+        dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date) and e._.date
+                 and (e.start < said or after_place(e))]
         in_clause = [e for e in dates if clause_lo <= e.start < clause_hi]
         own = [e for e in in_clause if owner(e) == tok.i]
         free = own or [e for e in in_clause if owner(e) is None]
         if not free and not in_clause:
             relative = self._anaphoric_date(doc, clause_lo, clause_hi) or self._dateline_date(doc, sent, clause_lo,
-                                                                                                clause_hi)
+                                                                                                clause_hi, tok)
             if relative is not None:
                 return relative
             if tok.i > sent.start and doc[tok.i - 1].lower_ in self._cue("definite_determiners"):
@@ -588,9 +595,6 @@ class EventExtractor:
             return None
         # the nearest date, preferring a day or month over a bare year, and in a formula the date after
         # the place it was written ("Minute by Bevin for Attlee ..., reported on 9 May, London, 10 May 1946")
-        def after_place(e) -> bool:
-            return e.start >= 2 and doc[e.start - 1].text == "," and doc[e.start - 2].ent_type_ == "LOC"
-
         best = min(free, key=lambda e: ((e._.date or {}).get("precision") not in ("day", "month"),
                                         not after_place(e), abs(e.start - tok.i)))
         value = best._.date or {}
@@ -619,11 +623,14 @@ class EventExtractor:
                     "year_inferred": bool(value.get("year_inferred")), "start": start, "end": start + len(phrase)}
         return None
 
-    def _dateline_date(self, doc, sent, lo: int, hi: int) -> Optional[dict]:
+    def _dateline_date(self, doc, sent, lo: int, hi: int, tok=None) -> Optional[dict]:
         """ "PARIS, April 25. M. Briand this morning received ...": a press dispatch dates its "today"."""
         text = doc[lo:hi].text.lower()
         found = [(k, off) for phrase, off in (self.rules.get("dateline_relative") or {}).items()
                  for k in [_find_phrase(text, phrase)] if k >= 0]
+        if not found and tok is not None and any(t.lower_ in self._cue("perfect_auxiliaries")
+                                                 for t in doc[max(lo, tok.i - 3):tok.i]):
+            found = [(0, 0)]  # "KOVNO, Oct. 10. M. Purickis has telegraphed": news of the day
         if not found:
             return None
         segments = get_segments(doc)

@@ -233,3 +233,13 @@ def test_a_recipient_before_a_semicolon_belongs_to_that_clause_unless_the_docume
         [("COMMUNICATION", "note", ["Kopp"], ["Radek"])]
     doc = rule_nlp("Lenin to Radek, 2 Oct. 1920, RGASPI, f. 2, op. 2, d. 388, l. 1; the note was copied to Kopp.")
     assert ("COMMUNICATION", "note", ["Lenin"], ["Radek"]) in [_core(e) for e in doc._.events]
+
+
+def test_a_date_in_what_a_document_says_is_not_its_date(rule_nlp):
+    text = ("In 1920 Kopp was busy. On 9 October 1920 he wrote to Radek. "
+            "Kopp also handed Lenin a note recalling that on 12 July 1920 Radek had agreed.")
+    events = [e for e in rule_nlp(text)._.events if [a["text"] for a in e["recipient"]] == ["Lenin"]]
+    assert len(events) == 1 and events[0]["date"] is None
+    # but the formula's ", place, date" after the summary still dates it
+    text = "Reply of Kopp to Radek, recording that the Politburo had agreed, Berlin, 22 Sept. 1920."
+    assert _date_of(rule_nlp, text) == "1920-09-22"
