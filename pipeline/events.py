@@ -317,7 +317,7 @@ class EventExtractor:
                 ev["date"], ev["place"] = self._date_place(doc, sent, tok, sent_ents)
             elif self.model.trained:
                 ev = self._learned_event(doc, sent, tok, info, sent_ents, mentions, lex)
-            if ev and ev["confidence"] >= self.min_confidence:
+            if ev and ev["confidence"] >= self.min_confidence - 1e-6:  # a config's "0.6" may read as 0.6000000000000001
                 ev.pop("_roles", None)
                 ev["segment"] = seg_of(tok.idx)
                 ev["evidence"] = [sent.start_char, sent.end_char]

@@ -84,6 +84,10 @@ def _arg(doc: Doc, arg: Optional[dict]) -> Optional[dict]:
            "start": None, "end": None}
     if arg.get("start") is not None:
         out["start"], out["end"] = raw_span(doc, arg["start"], arg["end"])
+    via = arg.get("via")
+    if via:  # what was written where the argument was resolved ("he", "the ambassador")
+        start, end = raw_span(doc, via["start"], via["end"])
+        out["via"] = {"text": via.get("text"), "start": start, "end": end, "kind": via.get("kind")}
     return out
 
 

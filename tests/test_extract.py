@@ -55,6 +55,21 @@ def test_contract_and_raw_offsets(model_dir, tmp_path):
     assert obj["citations"][0]["archive"]["entity_id"] == "rgaspi"
 
 
+def test_resolved_arguments_keep_what_was_written(model_dir, tmp_path):
+    src = tmp_path / "doc2.txt"
+    src.write_text("Th e envoy Kopp was tired in 1920. On 3 May he wrote to Chicherin.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = run_extract(model_dir, out, src)
+    assert res.returncode == 0, res.stderr
+    (obj,) = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    (ev,) = obj["events"]
+    (sender,) = ev["sender"]
+    raw = src.read_text(encoding="utf-8")
+    assert sender["entity_id"] == "kopp_viktor" and sender["via"]["kind"] == "pronoun"
+    assert raw[sender["via"]["start"]:sender["via"]["end"]] == "he"
+    assert "via" not in ev["recipient"][0]
+
+
 def test_bad_inputs_reported_others_processed(model_dir, tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("Kopp met Lenin in Moscow on 27 January 1921.", encoding="utf-8")
