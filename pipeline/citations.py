@@ -28,6 +28,7 @@ LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers",
 TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 # A full stop before a capital: the end of a sentence unless it closes a keyword ("f. R-130").
 STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚŹŻ«„“‘\"'])")
+BOOK_PAGES_RE = re.compile(r"(?:^|[\s,])(?:pp?|S|ss|с|s)\.\s*\d")  # page words of books, not archives
 SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(]))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>[^,;:()]+)")
 
@@ -69,6 +70,7 @@ class CitationParser:
         self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)
         self.next_file_re = re.compile(rf"^[\s,.]*(?:{kw['opis']}|{kw['delo']})\s*\d", re.U)
         self.level_re = re.compile(rf"^(?:{kw['level']})\s*\S*\d", re.U)
+        self.level_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['level']})\s*\d", re.U)
         self.refine_re = re.compile(rf"^(?:{kw['refine']})\b\s*", re.U | re.I)
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
@@ -240,10 +242,16 @@ class CitationParser:
         return not self.is_book_reference(text[max(c["end"] for c in citations):])
 
     @staticmethod
-    def header_archive(archives: Iterable[tuple], citations: List[dict]) -> Optional[dict]:
+    def header_archive(archives: Iterable[tuple], citations: List[dict], text: str = "") -> Optional[dict]:
         """The archive a calendar or finding aid names once in its header, for citations that omit it."""
-        archives = list(archives)
+        archives = sorted(archives)
+        # "Lithuanian Central State Archives (LCVA)": the name and its acronym are one archive, the acronym's
+        archives = [a for k, a in enumerate(archives)
+                    if not (k + 1 < len(archives) and text[a[1]:archives[k + 1][0]].strip() == "(")]
         ids = {a[2] for a in archives}
+        if len(ids - {None}) == 1:
+            ids -= {None}  # "Lithuanian Central State Archives (LCVA)": the unlinked long name and its acronym
+            archives = [a for a in archives if a[2] is not None]
         if len(ids) != 1 or None in ids:
             return None
         if any((c.get("archive") or {}).get("entity_id") not in ids for c in citations):
@@ -252,7 +260,7 @@ class CitationParser:
 
     def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None,
               default_archive: Optional[dict] = None, places: Iterable[str] = (),
-              fallback: Optional[dict] = None) -> List[dict]:
+              fallback: Optional[dict] = None, orgs: Iterable[tuple] = ()) -> List[dict]:
         """Citations in one segment. archives: (start, end, entity_id, canonical) of ARCHIVE mentions.
 
         previous: the last citation of the previous segment when that segment ended
@@ -301,6 +309,9 @@ class CitationParser:
 
         # Citations without a named archive: "f. 04, op. 32, d. 208, l. 5"; "R 9381, Bl. 12–15" in a calendar
         starts = [(m.start(), False) for m in self.start_kw.finditer(text)]
+        if default_archive is not None:
+            # in a calendar or finding aid the header names the archive: "box 12, folder 4", "vol. 352, f. 41"
+            starts += [(m.start(), False) for m in self.level_start.finditer(text)]
         starts += [(m.start("part"), True) for m in BOUNDARY_RE.finditer(text)
                    if self._signature(SENTENCE_END_RE.split(m.group("part"), 1)[0].strip().rstrip(".")) is not None]
         for s, by_signature in sorted(set(starts)):
@@ -310,7 +321,29 @@ class CitationParser:
                     "pages": None}
             consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
             ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
-                (by_signature and cite["pages"] and (cite["fond"] or cite["delo"]))
+                (by_signature and cite["pages"] and (cite["fond"] or cite["delo"])) or \
+                (default_archive is not None and cite["delo"] and (cite["pages"] or cite["opis"] or
+                                                                 self.level_re.match(cite["delo"])) and
+                 not BOOK_PAGES_RE.search(text[s:s + consumed]))  # "printed in DVP, vol. 3, p. 75": a book
+            if consumed and ok and default_archive is not None and cite["fond"] is None:
+                # "MSZ, sygn. 6709, k. 14", "Z Europe, URSS, vol. 353": named fond parts (organisations,
+                # acronyms, short capitalised series names) just before the first number
+                n0, pos = None, s
+                for _ in range(3):
+                    pm = re.search(r"(?:^|(?<=,\s))(?P<name>[^\W\d][\w.\- ]{0,30}?),\s*$", text[max(0, pos - 35):pos])
+                    if not pm:
+                        break
+                    start = max(0, pos - 35) + pm.start("name")
+                    name = pm.group("name").strip()
+                    words = name.split()
+                    named_org = any(e0 == start and e1 == start + len(name) for e0, e1 in orgs)
+                    if name in self.places or not (named_org or (name.isupper() and len(name) >= 2) or
+                                                   (len(words) <= 2 and all(w[:1].isupper() for w in words)
+                                                    and n0 is not None)):
+                        break
+                    n0, pos = start, start
+                if n0 is not None:
+                    cite["fond"], cite["start"] = re.sub(r"\s+", " ", text[n0:s]).strip().rstrip(","), n0
             if consumed and ok:
                 cite["end"] = s + consumed
                 prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
@@ -410,10 +443,11 @@ class CitationComponent:
             arch = [(e.start_char - s0, e.end_char - s0, e._.entity_id or e.kb_id_ or None,
                      e._.canonical or e.text) for e in archives if s0 <= e.start_char < s1]
             places = [e.text for e in doc.ents if e.label_ == "LOC" and s0 <= e.start_char < s1]
+            orgs = [(e.start_char - s0, e.end_char - s0) for e in doc.ents if e.label_ == "ORG" and s0 <= e.start_char < s1]
             found = self.parser.parse(text, arch, previous.get(kind), default_archive, places,
-                                      fallback=last_archival.get(kind))
+                                      fallback=last_archival.get(kind), orgs=orgs)
             if k == 0 and kind == "body":
-                default_archive = self.parser.header_archive(arch, found)
+                default_archive = self.parser.header_archive(arch, found, text)
             previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None
             if found:
                 last_archival[kind] = found[-1]

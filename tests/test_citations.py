@@ -160,6 +160,35 @@ def test_calendar_header_implies_archive(rule_nlp):
     assert _key(cit) == ("pa_aa", None, None, "R 9389", "201") and cit["segment"] == 1
 
 
+@pytest.mark.parametrize("header,entries,expected", [
+    ("Calendar of documents. Archiwum Akt Nowych (AAN), Warsaw.",
+     ["Letter from Beck to Lipski, 3.05.1934, sygn. 1012, k. 44–49.",
+      "Telegram from Lipski to Beck, 5 May 1934, MSZ, sygn. 6709, k. 14."],
+     [("aan", None, None, "1012", "44–49"), ("aan", "MSZ", None, "6709", "14")]),
+    ("Calendar. Hoover Institution Archives.",
+     ["Letter from Hoover to Brown, 4 Aug. 1921, box 12, folder 4.", "Cable from Brown to Hoover, 21 Aug. 1921, box 13."],
+     [("hoover_archives", None, None, "box 12, folder 4", None), ("hoover_archives", None, None, "box 13", None)]),
+    ("Calendar. Archives diplomatiques (La Courneuve).",
+     ["Télégramme de Herbette à Briand, 12 mars 1926, vol. 352, f. 41.",
+      "Dépêche de Herbette à Briand, 20 mars 1926, Z Europe, URSS, vol. 353, ff. 12–15."],
+     [("archives_diplomatiques", None, None, "352", "41"), ("archives_diplomatiques", "Z Europe, URSS", None, "353", "12–15")]),
+    ("Calendar. Lithuanian Central State Archives (LCVA).",
+     ["Telegram from Kopp to Radek, 22 Sept. 1920, f. 383, ap. 7, b. 104, l. 12.",
+      "Note from Radek to Kopp, 25 Sept. 1920, ap. 7, b. 105, l. 3."],
+     [("lcva", "383", "7", "104", "12"), ("lcva", None, "7", "105", "3")]),
+])
+def test_calendar_entries_without_the_archive_name(rule_nlp, header, entries, expected):
+    """A calendar or finding aid names its archive once; its entries cite files, volumes and boxes."""
+    doc = rule_nlp("\n\n".join([header] + entries))
+    assert [_key(c) for c in doc._.citations] == expected
+
+
+def test_a_book_in_a_calendar_is_no_archival_citation(rule_nlp):
+    doc = rule_nlp("Calendar. Hoover Institution Archives.\n\nLetter from Hoover to Brown, 4 Aug. 1921, printed in "
+                   "Documents, vol. 3, p. 75.")
+    assert doc._.citations == []
+
+
 def test_header_with_several_archives_implies_none(rule_nlp):
     doc = rule_nlp("Repositories: AAN; TNA; PA AA.\n\nTelegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.")
     (cit,) = doc._.citations
