@@ -23,7 +23,8 @@ from .tokenizer import get_segments
 
 FIELDS = ("fond", "opis", "delo", "pages")
 REQUIRED = ("fond", "opis", "delo", "pages", "ibid", "kept_at")
-LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers", "verso", "archival_pages")
+LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers", "verso", "archival_pages",
+                        "containers")
 # One comma part, a parenthesis (one level of nesting inside), or a separator.
 TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 # A full stop before a capital: the end of a sentence unless it closes a keyword ("f. R-130").
@@ -70,7 +71,9 @@ class CitationParser:
         self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)
         self.next_file_re = re.compile(rf"^[\s,.]*(?:{kw['opis']}|{kw['delo']})\s*\d", re.U)
         self.level_re = re.compile(rf"^(?:{kw['level']})\s*\S*\d", re.U)
-        self.level_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['level']})\s*\d", re.U)
+        containers = _alt(fields.get("containers", []))
+        self.level_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{containers})\s*\d", re.U)
+        self.container_re = re.compile(rf"^(?:{containers})\s*\d", re.U)
         self.refine_re = re.compile(rf"^(?:{kw['refine']})\b\s*", re.U | re.I)
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
@@ -323,7 +326,7 @@ class CitationParser:
             ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
                 (by_signature and cite["pages"] and (cite["fond"] or cite["delo"])) or \
                 (default_archive is not None and cite["delo"] and (cite["pages"] or cite["opis"] or
-                                                                 self.level_re.match(cite["delo"])) and
+                                                                 self.container_re.match(cite["delo"])) and
                  not BOOK_PAGES_RE.search(text[s:s + consumed]))  # "printed in DVP, vol. 3, p. 75": a book
             if consumed and ok and default_archive is not None and cite["fond"] is None:
                 # "MSZ, sygn. 6709, k. 14", "Z Europe, URSS, vol. 353": named fond parts (organisations,

@@ -185,7 +185,7 @@ def test_calendar_entries_without_the_archive_name(rule_nlp, header, entries, ex
 
 def test_a_book_in_a_calendar_is_no_archival_citation(rule_nlp):
     doc = rule_nlp("Calendar. Hoover Institution Archives.\n\nLetter from Hoover to Brown, 4 Aug. 1921, printed in "
-                   "Documents, vol. 3, p. 75.")
+                   "Documents, vol. 3, p. 75.\n\nTelegram from Brown to Hoover no. 45, 5 Aug. 1921.")
     assert doc._.citations == []
 
 
