@@ -195,6 +195,32 @@ def evaluate_cmd(model: Path = typer.Argument(..., help="trained pipeline"),
     tmp.replace(output)
 
 
+@app.command("evaluate-events-cv")
+def evaluate_events_cv_cmd(model: Path = typer.Argument(..., help="trained pipeline"),
+                           train: Path = typer.Option(Path("corpus/train.spacy")),
+                           folds: int = typer.Option(5),
+                           rules: Optional[Path] = typer.Option(None, help="event rules (default: the model's own)"),
+                           kb: Optional[Path] = typer.Option(None, help="knowledge base (default: the model's own)"),
+                           output: Path = typer.Option(Path("metrics/events_cv.json"))):
+    """Events by k-fold cross-validation on the train split, gold entities: what the extractor learns, on unseen docs."""
+    import spacy
+    from .corpus import read_docbin
+    from .evaluate import events_cross_validation
+
+    nlp = spacy.load(model)
+    try:
+        scores = events_cross_validation(nlp, read_docbin(nlp, train), folds, str(rules) if rules else None,
+                                         str(kb) if kb else None)
+    except ValueError as err:
+        _fail(f"{train}: {err}")
+    for key, value in scores.items():
+        typer.echo(f"{key:16} {value:.3f}" if isinstance(value, float) else f"{key:16} {value}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(".json.tmp")
+    srsly.write_json(tmp, {"model": str(model), "train": str(train), "results": scores})
+    tmp.replace(output)
+
+
 @app.command("train")
 def train_cmd(config: Path = typer.Argument(...), output: Path = typer.Option(Path("models")),
               metrics: Path = typer.Option(Path("metrics/train.json")), overrides: List[str] = typer.Argument(None)):

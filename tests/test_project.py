@@ -22,11 +22,14 @@ def test_project_run_all(tmp_path):
                          capture_output=True, text=True, cwd=proj, timeout=900)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     for out in ("corpus/train.spacy", "corpus/test.spacy", "models/model-best", "metrics/evaluation.json",
+                "metrics/events_cv.json",
                 "corpus/seeds.jsonl", "corpus/report.html", "corpus/letters.xml"):
         assert (proj / out).exists(), out
     evaluation = json.loads((proj / "metrics/evaluation.json").read_text())
     assert set(evaluation["results"]) == {"dev", "test"}
     assert "PERSON" in evaluation["results"]["test"]["ents_per_type"]
+    cv = json.loads((proj / "metrics/events_cv.json").read_text())["results"]
+    assert cv["folds"] == 5 and cv["event_gold"] > 0 and 0.0 <= cv["event_core_f"] <= 1.0
     (doc,) = [json.loads(l) for l in (proj / "corpus/seeds.jsonl").read_text().splitlines()]
     raw = (proj / "seeds" / "000_ebe918235459f401.txt").read_text(encoding="utf-8")
     assert doc["doc_id"] == "000_ebe918235459f401" and doc["entities"]
