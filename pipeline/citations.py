@@ -438,15 +438,19 @@ class CitationComponent:
         previous: Dict[str, Optional[dict]] = {}  # "Ibid." follows the previous footnote (or body paragraph)
         last_archival: Dict[str, dict] = {}  # the last archival citation, even when a book came after it
         default_archive = None
-        archives = [e for e in doc.ents if e.label_ == "ARCHIVE"]
+        ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
+        archives = [e for e in ents if e.label_ == "ARCHIVE"]
+        places_all = [(e.start_char, e.text) for e in ents if e.label_ == "LOC"]
+        orgs_all = [(e.start_char, e.end_char) for e in ents if e.label_ == "ORG"]
+        full = doc.text  # built from every token: once
         for k, seg in enumerate(get_segments(doc)):
             s0, s1 = seg["start"], seg["end"]
             kind = seg.get("kind", "body")
-            text = doc.text[s0:s1]
+            text = full[s0:s1]
             arch = [(e.start_char - s0, e.end_char - s0, e._.entity_id or e.kb_id_ or None,
                      e._.canonical or e.text) for e in archives if s0 <= e.start_char < s1]
-            places = [e.text for e in doc.ents if e.label_ == "LOC" and s0 <= e.start_char < s1]
-            orgs = [(e.start_char - s0, e.end_char - s0) for e in doc.ents if e.label_ == "ORG" and s0 <= e.start_char < s1]
+            places = [t for c, t in places_all if s0 <= c < s1]
+            orgs = [(a - s0, b - s0) for a, b in orgs_all if s0 <= a < s1]
             found = self.parser.parse(text, arch, previous.get(kind), default_archive, places,
                                       fallback=last_archival.get(kind), orgs=orgs)
             if k == 0 and kind == "body":

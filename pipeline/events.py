@@ -113,6 +113,7 @@ class EventExtractor:
             if key not in data:
                 raise ValueError(f"{path}: event rules lack {key!r}")
         self.rules = data
+        self.__dict__.pop("_cue_cache", None)
 
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
                    nlp: Optional[Language] = None, rules_path: Optional[str] = None,
@@ -325,16 +326,34 @@ class EventExtractor:
         doc._.events = _merge_and_source(doc, events, segments, citations)
         return doc
 
-    def _cue(self, name: str) -> set:
-        return set(self.rules.get(name, []))
+    def _doc_ents(self, doc: Doc) -> List[Span]:
+        """doc.ents walks every token; the entities of the document being read, listed once."""
+        cached = self.__dict__.get("_ents_of")
+        if cached is None or cached[0] is not doc:
+            cached = (doc, list(doc.ents))
+            self.__dict__["_ents_of"] = cached
+        return cached[1]
 
-    def _joiners(self) -> set:
+    def _cue(self, name: str) -> frozenset:
+        """A word list of the rules as a set, built once per rules object (this runs per mention)."""
+        cache = self.__dict__.setdefault("_cue_cache", {})
+        key = (id(self.rules), name)
+        if key not in cache:
+            if name == "_joiners":
+                cache[key] = self._cue("joiners") | self._cue("title_words") | self._cue("determiners")
+            elif name == "_titles":
+                cache[key] = self._cue("title_words") | self._cue("role_words") | self._cue("determiners")
+            else:
+                cache[key] = frozenset(self.rules.get(name, []))
+        return cache[key]
+
+    def _joiners(self) -> frozenset:
         """Words that may stand between coordinated names: "A, B and Sir C", "mit Luther und Vertretern der Bank"."""
-        return self._cue("joiners") | self._cue("title_words") | self._cue("determiners")
+        return self._cue("_joiners")
 
-    def _titles(self) -> set:
+    def _titles(self) -> frozenset:
         """Words that may stand between a cue and a name: titles, roles, determiners ("z kanclerzem Hitlerem")."""
-        return self._cue("title_words") | self._cue("role_words") | self._cue("determiners")
+        return self._cue("_titles")
 
     def _subject(self, doc, sent, i: int, before: List[Mention], resolver_blocked: set) -> Optional[Mention]:
         """The nearest mention left of the trigger that no preposition governs, outside relative clauses."""
@@ -610,7 +629,7 @@ class EventExtractor:
             if k < 0:
                 continue
             start = span.start_char + k
-            prior = [e for e in doc.ents if e.label_ == "DATE" and e.end_char <= start and start - e.end_char <= 800
+            prior = [e for e in self._doc_ents(doc) if e.label_ == "DATE" and e.end_char <= start and start - e.end_char <= 800
                      and (e._.date or {}).get("precision") == "day"]
             if not prior:
                 return None
@@ -619,7 +638,7 @@ class EventExtractor:
                 day = datetime.date.fromisoformat(value["value"]) + datetime.timedelta(days=int(offset))
             except (ValueError, TypeError):
                 return None
-            return {"text": doc.text[start:start + len(phrase)], "value": day.isoformat(), "precision": "day",
+            return {"text": span.text[k:k + len(phrase)], "value": day.isoformat(), "precision": "day",
                     "year_inferred": bool(value.get("year_inferred")), "start": start, "end": start + len(phrase)}
         return None
 
@@ -635,10 +654,11 @@ class EventExtractor:
             return None
         segments = get_segments(doc)
         seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"start": 0}
-        head = doc.char_span(seg["start"], min(len(doc.text), seg["start"] + 60), alignment_mode="contract")
+        doc_end = doc[-1].idx + len(doc[-1].text_with_ws)
+        head = doc.char_span(seg["start"], min(doc_end, seg["start"] + 60), alignment_mode="contract")
         if head is None or not len(head) or not (head[0].is_upper and len(head[0]) > 2):
             return None
-        line = next((e for e in doc.ents if e.label_ == "DATE" and head.start <= e.start < head.start + 8
+        line = next((e for e in self._doc_ents(doc) if e.label_ == "DATE" and head.start <= e.start < head.start + 8
                      and (e._.date or {}).get("precision") == "day"), None)
         if line is None:
             return None

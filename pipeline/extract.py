@@ -125,6 +125,7 @@ def doc_to_json(doc: Doc, doc_id: str, source: str) -> dict:
             item["canonical"] = ent._.canonical
         entities.append(item)
     events = []
+    text = doc.text  # built from every token: once
     for ev in doc._.events or []:
         ev_start, ev_end = raw_span(doc, *ev["evidence"])
         date = ev.get("date")
@@ -137,7 +138,7 @@ def doc_to_json(doc: Doc, doc_id: str, source: str) -> dict:
             "date": _date(date, date.get("text")) if date else None,
             "place": _arg(doc, ev.get("place")),
             "source": _citation(doc, ev.get("source")),
-            "evidence": {"start": ev_start, "end": ev_end, "text": doc.text[ev["evidence"][0]:ev["evidence"][1]]},
+            "evidence": {"start": ev_start, "end": ev_end, "text": text[ev["evidence"][0]:ev["evidence"][1]]},
             "confidence": round(float(ev.get("confidence", 0.0)), 3),
         })
     citations = [_citation(doc, c) for c in doc._.citations or []]

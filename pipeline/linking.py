@@ -271,7 +271,7 @@ class EntityLinker:
             if len(narrowed) == 1:
                 return narrowed[0]
         if span is not None:
-            window = span.doc.text[max(0, span.start_char - 300): span.end_char + 300]
+            window = span.doc[max(0, span.start - 60): span.end + 60].text  # doc.text would walk every token
             context = set(norm_key(window).split())
             best, best_score = None, 0
             for i in ids:
