@@ -99,6 +99,9 @@ class EventExtractor:
         self._lexicon_cache: Optional[tuple] = None
         self.model = ArgumentClassifier()
         self.offices: List[dict] = []
+        self._cue_cache: Dict[tuple, frozenset] = {}
+        self._ents_of: Optional[tuple] = None  # (doc, its entities), listed once per document
+        self._resolver: Optional[MentionResolver] = None  # of the document being read
         self.threshold = threshold  # an argument needs at least this probability for its role
         self.min_confidence = min_confidence  # events below this confidence are not reported
         if rules_path:
@@ -113,7 +116,7 @@ class EventExtractor:
             if key not in data:
                 raise ValueError(f"{path}: event rules lack {key!r}")
         self.rules = data
-        self.__dict__.pop("_cue_cache", None)
+        self._cue_cache = {}
 
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
                    nlp: Optional[Language] = None, rules_path: Optional[str] = None,
@@ -328,15 +331,13 @@ class EventExtractor:
 
     def _doc_ents(self, doc: Doc) -> List[Span]:
         """doc.ents walks every token; the entities of the document being read, listed once."""
-        cached = self.__dict__.get("_ents_of")
-        if cached is None or cached[0] is not doc:
-            cached = (doc, list(doc.ents))
-            self.__dict__["_ents_of"] = cached
-        return cached[1]
+        if self._ents_of is None or self._ents_of[0] is not doc:
+            self._ents_of = (doc, list(doc.ents))
+        return self._ents_of[1]
 
     def _cue(self, name: str) -> frozenset:
         """A word list of the rules as a set, built once per rules object (this runs per mention)."""
-        cache = self.__dict__.setdefault("_cue_cache", {})
+        cache = self._cue_cache
         key = (id(self.rules), name)
         if key not in cache:
             if name == "_joiners":
@@ -365,7 +366,7 @@ class EventExtractor:
         if rel is not None:
             # "M. Litvinoff, to whom the Note was handed": the one before "whom" received it, no one sent it here
             before = [m for m in before if m.start > rel]
-        resolver = getattr(self, "_resolver", None)
+        resolver = self._resolver
         shared = resolver.shared_subject_end(sent, i) if resolver is not None else None
         if shared is not None:
             # "Stresemann received the Polish Minister and is said to have assured him": Stresemann assured

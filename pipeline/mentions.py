@@ -237,33 +237,40 @@ class MentionResolver:
         ref: Optional[Mention] = None
         if kind == "subject":
             ref = self.subject(sent, before=tok.i)
-        elif kind == "possessive" and self.fronted_subject(tok, sent) is not None:
-            ref = self.fronted_subject(tok, sent)  # "In his conversation with Kopp, Simmons set ...": Simmons
         elif kind == "possessive":
-            addressee = self.addressee_cues
-            cands = [named(e) for e in earlier if e.label_ == "PERSON"]
-            cands += [d for d in (self.description(t, sent) for t in self.doc[sent.start:tok.i]
-                                  if t.lower_ in self.roles) if d is not None]
-            cands.sort(key=lambda m: m.start)
-            ref = next((m for m in reversed(cands)
-                        if not (m.start > 0 and self.doc[m.start - 1].lower_ in addressee)), None)
+            # "In his conversation with Kopp, Simmons set ...": Simmons
+            ref = self.fronted_subject(tok, sent) or self._possessor(tok, sent, earlier)
         else:
-            shared = self.shared_subject_end(sent, tok.i)
-            subj = self.subject(sent, before=shared) if shared is not None else None
-            local = next((e for e in reversed(earlier) if e.start not in blocked and not self.governed(e.start)
-                          and (subj is None or e.start == subj.start)), None)
-            others = [e for e in earlier if e.label_ == "PERSON" and (local is None or entity_id(e) != entity_id(local))]
-            if others:
-                ref = named(others[-1])
-            else:
-                topic = self.topic_before(k)
-                if topic is not None and (local is None or topic.entity_id != entity_id(local)):
-                    ref = topic
+            ref = self._object_referent(tok, sent, earlier, blocked, k)
         if ref is None and kind != "object":
             ref = self.topic_before(k)
         if ref is None or ref.start == tok.i:
             return None
         return resolved(tok.i, tok.i + 1, self.doc, ref, "pronoun")
+
+    def _possessor(self, tok, sent: Span, earlier: List[Span]) -> Optional[Mention]:
+        """his/her: the nearest person named before it in the sentence that is not an addressee."""
+        addressee = self.addressee_cues
+        cands = [named(e) for e in earlier if e.label_ == "PERSON"]
+        cands += [d for d in (self.description(t, sent) for t in self.doc[sent.start:tok.i]
+                              if t.lower_ in self.roles) if d is not None]
+        cands.sort(key=lambda m: m.start)
+        return next((m for m in reversed(cands)
+                     if not (m.start > 0 and self.doc[m.start - 1].lower_ in addressee)), None)
+
+    def _object_referent(self, tok, sent: Span, earlier: List[Span], blocked: set, k: int) -> Optional[Mention]:
+        """him: the person before it who is not the subject of its clause, else the topic if it is not."""
+        shared = self.shared_subject_end(sent, tok.i)
+        subj = self.subject(sent, before=shared) if shared is not None else None
+        local = next((e for e in reversed(earlier) if e.start not in blocked and not self.governed(e.start)
+                      and (subj is None or e.start == subj.start)), None)
+        others = [e for e in earlier if e.label_ == "PERSON" and (local is None or entity_id(e) != entity_id(local))]
+        if others:
+            return named(others[-1])
+        topic = self.topic_before(k)
+        if topic is not None and (local is None or topic.entity_id != entity_id(local)):
+            return topic
+        return None
 
     def role_holders(self) -> Dict[str, List[Tuple[int, Span]]]:
         """Role word -> (token, person) for every person introduced with it ("X, the envoy"; "the envoy X")."""
@@ -358,7 +365,7 @@ class MentionResolver:
             return []
         doc = self.doc
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if n and tok.lower_ not in self.group_alone:
+        if tok.lower_ not in self.group_alone:
             # a number needs a determiner before it and a noun for people after it: "the three envoys"
             if tok.i == 0 or doc[tok.i - 1].lower_ not in self.determiners or nxt is None or \
                     not (nxt.lower_ in self.group_nouns or nxt.lower_.rstrip("s") in self.roles):
