@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from .extensions import register_extensions
+from .linking import NEW_PREFIX, align_new_ids, kb_ids_in
 from .tokenizer import get_segments
 
 FIELDS = ("fond", "opis", "delo", "pages")
@@ -399,6 +400,7 @@ class CitationComponent:
 
     def __init__(self, nlp: Language, name: str, fields_path: Optional[str] = None):
         register_extensions()
+        self.nlp = nlp  # its linker's knowledge base tells the scorer which ids are new
         self.name = name
         self.fields: Dict[str, List[str]] = {}
         self.parser: Optional[CitationParser] = None
@@ -467,7 +469,8 @@ class CitationComponent:
         return doc
 
     def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, float]:
-        return score_citations(examples)
+        known, prefix = kb_ids_in(self.nlp)
+        return score_citations(examples, known, prefix)
 
     def to_disk(self, path, exclude=tuple()) -> None:
         path = Path(path)
@@ -487,15 +490,20 @@ def _key(c: dict) -> tuple:
     return (archive, norm(c.get("fond")), norm(c.get("opis")), norm(c.get("delo")), norm(c.get("pages")))
 
 
-def score_citations(examples: Iterable[Example]) -> Dict[str, float]:
-    """Share of gold citations (per segment) found with every field exact, and the precision."""
+def score_citations(examples: Iterable[Example], known_ids: Optional[set] = None,
+                    new_prefix: str = NEW_PREFIX) -> Dict[str, float]:
+    """Share of gold citations (per segment) found with every field exact, and the precision.
+
+    An archive the KB lacks matches through its mentions (see `align_new_ids`)."""
     gold_n = pred_n = hit = 0
     for eg in examples:
         gold = eg.reference.user_data.get("gold_citations", [])
         pred = eg.predicted._.citations or []
+        id_map = align_new_ids(eg.predicted, eg.reference, known_ids, new_prefix)
         by_seg: Dict[int, List[tuple]] = {}
         for c in pred:
-            by_seg.setdefault(c.get("segment"), []).append(_key(c))
+            key = _key(c)
+            by_seg.setdefault(c.get("segment"), []).append((id_map.get(key[0], key[0]),) + key[1:])
         gold_n += len(gold)
         pred_n += len(pred)
         for g in gold:

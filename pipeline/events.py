@@ -27,6 +27,7 @@ from spacy.training import Example
 from .event_model import ArgumentClassifier, pair_features
 from .mentions import Mention, MentionResolver, blocked_tokens, coordinated, in_words, named, offices_from_kb
 from .extensions import register_extensions
+from .linking import NEW_PREFIX, align_new_ids, kb_ids_in
 from .tokenizer import get_segments
 
 def _arg(ent: Span) -> dict:
@@ -93,6 +94,7 @@ class EventExtractor:
     def __init__(self, nlp: Language, name: str, rules_path: Optional[str] = None, threshold: float = 0.4,
                  min_confidence: float = 0.6):
         register_extensions()
+        self.nlp = nlp  # its linker's knowledge base tells the scorer which ids are new
         self.name = name
         self.rules: dict = {}
         self.learned: Dict[str, dict] = {}
@@ -682,7 +684,8 @@ class EventExtractor:
 
     # ---------------------------------------------------------------- io
     def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, float]:
-        return score_events(examples)
+        known, prefix = kb_ids_in(self.nlp)
+        return score_events(examples, known, prefix)
 
     def to_disk(self, path, exclude=tuple()) -> None:
         path = Path(path)
@@ -867,11 +870,15 @@ def gold_event_units(doc: Doc) -> List[dict]:
     return units
 
 
-def pred_event_units(doc: Doc) -> List[dict]:
+def pred_event_units(doc: Doc, id_map: Optional[Dict[str, str]] = None) -> List[dict]:
+    """Predicted events as units; `id_map` renames new (out-of-KB) ids to the reference's."""
     units = []
     for ev in doc._.events or []:
+        core = _core(ev)
+        if id_map:
+            core = (core[0],) + tuple(frozenset(id_map.get(x, x) for x in ids) for ids in core[1:])
         for seg in ev.get("segments", [ev.get("segment")]):
-            units.append({"segment": seg, "core": _core(ev), "date": (ev.get("date") or {}).get("value")})
+            units.append({"segment": seg, "core": core, "date": (ev.get("date") or {}).get("value")})
     return units
 
 
@@ -881,13 +888,19 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> Tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def score_events(examples: Iterable[Example]) -> Dict[str, float]:
-    """Core P/R/F (type + sender + recipient, or participants) and F with the date, per segment."""
+def score_events(examples: Iterable[Example], known_ids: Optional[set] = None,
+                 new_prefix: str = NEW_PREFIX) -> Dict[str, float]:
+    """Core P/R/F (type + sender + recipient, or participants) and F with the date, per segment.
+
+    Arguments match by entity id; an entity the KB lacks matches through its mentions
+    (see `align_new_ids`), so a well-clustered new name is not counted wrong.
+    """
     tp = tp_date = n_pred = n_gold = 0
     for eg in examples:
         gold = {(u["segment"], u["core"]): u["date"] for u in gold_event_units(eg.reference)}
         pred = {}
-        for u in pred_event_units(eg.predicted):
+        id_map = align_new_ids(eg.predicted, eg.reference, known_ids, new_prefix)
+        for u in pred_event_units(eg.predicted, id_map):
             pred.setdefault((u["segment"], u["core"]), u["date"])
         n_gold += len(gold)
         n_pred += len(pred)

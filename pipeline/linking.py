@@ -10,7 +10,7 @@ small bucket. Names the KB lacks get ``new:<compact key>``, the same in every
 document and run, and are clustered in the document by the same rules.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
@@ -35,11 +35,51 @@ from .normalization import (
 )
 
 LINKED_LABELS = ("PERSON", "ORG", "ARCHIVE", "LOC")
+NEW_PREFIX = "new:"  # the linker's default prefix for names the knowledge base lacks
 
 if not Span.has_extension("entity_id"):
     Span.set_extension("entity_id", default=None)
 if not Span.has_extension("canonical"):
     Span.set_extension("canonical", default=None)
+
+
+def kb_ids_in(nlp: Optional[Language]) -> Tuple[Optional[set], str]:
+    """The ids the pipeline's linker knows and its prefix for new ones (None: no linker or KB)."""
+    for _, proc in (nlp.pipeline if nlp is not None else []):
+        if isinstance(proc, EntityLinker) and proc.kb is not None:
+            return set(proc.kb.entities), proc.new_prefix
+    return None, NEW_PREFIX
+
+
+def align_new_ids(predicted: Doc, reference: Doc, known_ids: Optional[set] = None,
+                  prefix: str = NEW_PREFIX) -> Dict[str, str]:
+    """Map the linker's ids for names the KB lacks to the reference's ids, one to one.
+
+    A new id ("new:dabski") is a label for an entity outside the knowledge base, as
+    arbitrary as the annotator's id for it; scoring an event's arguments by id would
+    count every such argument wrong however well it was clustered. Each new id takes
+    the reference id its mentions share most; a reference id the KB holds is never
+    taken (the linker should have found it), nor one already taken by another new id.
+    """
+    gold = [(e.start_char, e.end_char, e.kb_id_) for e in reference.ents
+            if e.kb_id_ and (known_ids is None or e.kb_id_ not in known_ids)]
+    if not gold:
+        return {}
+    votes: Counter = Counter()
+    for ent in predicted.ents:
+        eid = ent._.entity_id or ent.kb_id_
+        if not eid or not eid.startswith(prefix):
+            continue
+        for start, end, gid in gold:
+            if start < ent.end_char and ent.start_char < end:
+                votes[(eid, gid)] += 1
+    mapping: Dict[str, str] = {}
+    taken = set()
+    for (eid, gid), _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
+        if eid not in mapping and gid not in taken:
+            mapping[eid] = gid
+            taken.add(gid)
+    return mapping
 
 
 def doc_entities(doc: Doc) -> List[Dict]:
@@ -104,7 +144,7 @@ class EntityLinker:
 
     def __init__(self, nlp: Language, name: str = "historian_linker_v1", *, labels=LINKED_LABELS,
                  fuzzy_threshold: float = 88.0, fuzzy_margin: float = 4.0, fuzzy_min_len: int = 6,
-                 new_prefix: str = "new:"):
+                 new_prefix: str = NEW_PREFIX):
         self.nlp = nlp
         self.name = name
         self.labels = tuple(labels)

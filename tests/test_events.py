@@ -243,3 +243,30 @@ def test_a_date_in_what_a_document_says_is_not_its_date(rule_nlp):
     # but the formula's ", place, date" after the summary still dates it
     text = "Reply of Kopp to Radek, recording that the Politburo had agreed, Berlin, 22 Sept. 1920."
     assert _date_of(rule_nlp, text) == "1920-09-22"
+
+
+def test_an_argument_outside_the_kb_scores_through_its_mentions(rule_nlp):
+    from spacy.tokens import Span
+    from spacy.training import Example
+
+    from pipeline.events import score_events
+
+    text = "Dąbski wrote to Joffe."
+    ref = rule_nlp.make_doc(text)
+    ref.ents = [Span(ref, 0, 1, label="PERSON", kb_id="dabski_jan"), Span(ref, 3, 4, label="PERSON", kb_id="joffe_adolf")]
+    ref.user_data["gold_events"] = [{"type": "COMMUNICATION", "medium": "message", "trigger": [7, 12], "args": {
+        "sender": [{"entity_id": "dabski_jan"}], "recipient": [{"entity_id": "joffe_adolf"}]}}]
+
+    def predicted(sender_id):
+        doc = rule_nlp.make_doc(text)
+        doc.ents = [Span(doc, 0, 1, label="PERSON"), Span(doc, 3, 4, label="PERSON", kb_id="joffe_adolf")]
+        doc.ents[0]._.entity_id = sender_id
+        doc._.events = [{"type": "COMMUNICATION", "segment": 0, "sender": [{"entity_id": sender_id}],
+                         "recipient": [{"entity_id": "joffe_adolf"}], "participant": [], "date": None}]
+        return Example(doc, ref)
+
+    known = {"joffe_adolf"}
+    assert score_events([predicted("new:dabski")], known)["event_core_f"] == 1.0
+    # a wrong KB id, or a new id for a name the KB holds, is still wrong
+    assert score_events([predicted("joffe_adolf")], known)["event_core_f"] == 0.0
+    assert score_events([predicted("new:dabski")], known | {"dabski_jan"})["event_core_f"] == 0.0

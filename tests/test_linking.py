@@ -166,3 +166,32 @@ def test_period_picks_the_state_of_the_narrative_year():
     assert ids("In 1920 Russia fought Poland.") == ["soviet_russia"]
     assert ids("In 1925 Russia signed a treaty.") == ["soviet_union"]
     assert ids("In 1907 Russia joined the Entente.") == ["russian_empire"]
+
+
+def _ref_and_pred(nlp, text, gold, pred_ids):
+    """gold: [(surface, label, reference id)]; pred_ids: the linker-side id of each, in the same order."""
+    ref = make_doc(nlp, text, [(s, l) for s, l, _ in gold])
+    ref.ents = [Span(ref, e.start, e.end, label=e.label_, kb_id=g[2]) for e, g in zip(ref.ents, gold)]
+    pred = make_doc(nlp, text, [(s, l) for s, l, _ in gold])
+    for ent, eid in zip(pred.ents, pred_ids):
+        ent._.entity_id = eid
+    return ref, pred
+
+
+def test_new_ids_align_to_the_references_ids_one_to_one(nlp):
+    from pipeline.linking import align_new_ids
+
+    text = "Dąbski met Joffe; Dąbski and Jan Dąbski wrote to Wasilewski."
+    gold = [("Dąbski", "PERSON", "dabski_jan"), ("Joffe", "PERSON", "joffe_adolf"),
+            ("Dąbski", "PERSON", "dabski_jan"), ("Jan Dąbski", "PERSON", "dabski_jan"),
+            ("Wasilewski", "PERSON", "wasilewski_leon")]
+    ref, pred = _ref_and_pred(nlp, text, gold, ["new:dabski", "new:joffe", "new:dabski", "new:jan_dabski",
+                                                "new:wasilewski"])
+    known = {"joffe_adolf"}
+    mapping = align_new_ids(pred, ref, known_ids=known)
+    # the cluster with more shared mentions takes the id; the split-off one keeps its own
+    assert mapping["new:dabski"] == "dabski_jan" and "new:jan_dabski" not in mapping
+    assert mapping["new:wasilewski"] == "wasilewski_leon"
+    # the KB knew Joffe: a new id for him stays wrong
+    assert "new:joffe" not in mapping
+    assert align_new_ids(pred, ref)["new:joffe"] == "joffe_adolf"  # without a KB every reference id may be taken
