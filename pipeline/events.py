@@ -537,6 +537,9 @@ class EventExtractor:
         # both sides are named after the trigger, so the author of the record on the left is not one of them
         verbal = tok.lower_ in self._cue("verb_triggers") or any(
             tok.lower_.endswith(x) for x in self.rules.get("verb_suffixes", []))  # "met Hitler and Mussolini": objects
+        listed = [] if right else self._bracketed_list(doc, sent, i, mentions)
+        if len(listed) >= 2:
+            right, genitive = listed, True  # "the talks of the military missions (Drax, Doumenc, Voroshilov)"
         right_only = between or (genitive and not verbal and len(_unique_mentions(right)) >= 2)
         left = [] if right_only else [m for m in before if _cue_before(doc, m, titles, sent.start) not in recipient_cues]
         subj = self._subject(doc, sent, i, left, blocked) if left else None
@@ -552,13 +555,19 @@ class EventExtractor:
                 if ante:
                     parts.append(ante[-1])
         parts.extend(m for m in right if not any(m is p for p in parts))
-        # "with Averell Harriman and Molotov present", "w obecności gen. Andersa"
+        # "with Averell Harriman and Molotov present", "w obecności gen. Andersa";
+        # a cue after the list takes the whole list: "Bonar Law, Curzon and Sir Robert Horne were present"
+        cued = lambda words: any(c in words.split() if " " not in c else c in words for c in presence)
         for m in mentions:
-            if any(m is p for p in parts) or not parts:
-                continue
-            near = [t.lower_ for t in doc[max(sent.start, m.start - 3):m.start]] + \
-                [t.lower_ for t in doc[m.end:min(sent.end, m.end + 3)]]
-            if any(w in presence for w in near):
+            if not parts:
+                break
+            listed = any(m is p for p in parts)
+            left = " ".join(t.lower_ for t in doc[max(sent.start, m.start - 3):m.start])
+            right = " ".join(t.lower_ for t in doc[m.end:min(sent.end, m.end + 3)])
+            if cued(right):
+                parts.extend(x for x in coordinated(doc, m, mentions, joiners, forward=False)
+                             if not any(x is p for p in parts))
+            elif not listed and cued(left):
                 parts.extend(coordinated(doc, m, mentions, joiners))
         uniq = _unique_mentions(parts)
         if len(uniq) < 2:
@@ -569,6 +578,22 @@ class EventExtractor:
                 "sender": [], "recipient": [], "cc": [], "participant": [m.arg() for m in uniq],
                 "date": None, "place": None, "confidence": round(min((0.5 + 0.5 * info["precision"]) * 0.85, 0.99), 3),
                 "_roles": roles}
+
+    def _bracketed_list(self, doc, sent, i: int, mentions: List[Mention]) -> List[Mention]:
+        """The names in a parenthesis or after a dash that closes the trigger's phrase, when
+        they are all the parenthesis holds: "the talks of the military missions (Drax, Doumenc, Voroshilov)"."""
+        opener = next((t for t in doc[i + 1:min(sent.end, i + 7)] if t.is_punct and t.text not in "-'’"), None)
+        if opener is None or opener.text not in ("(", "—", "–") or any(i < m.start < opener.i for m in mentions):
+            return []
+        closer = ")" if opener.text == "(" else "—"
+        end = next((t.i for t in doc[opener.i + 1:sent.end] if t.text in (closer, ";", ".")), sent.end)
+        inside = sorted((m for m in mentions if opener.i < m.start and m.end <= end), key=lambda m: m.start)
+        joiners = self._joiners()
+        gaps = [doc[a.end:b.start] for a, b in zip(inside, inside[1:])]
+        if not inside or inside[0].start != opener.i + 1 or any(
+                len(g) > 3 or not all(in_words(doc, t.i, joiners) for t in g) for g in gaps):
+            return []
+        return _unique_mentions(inside)
 
     def _date(self, doc, sent, tok, sent_ents) -> Optional[dict]:
         """The event's date: its own ("report of 2 March"), else the nearest in its clause, else "that day".

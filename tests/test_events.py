@@ -153,6 +153,25 @@ def test_attended_by_lists_the_participants(rule_nlp):
     assert _core(ev) == ("MEETING", ["Baldwin", "Birkenhead", "Cabinet", "Chamberlain", "Joynson-Hicks"])
 
 
+@pytest.mark.parametrize("text,participants", [
+    # a presence cue after a list takes the whole list, also across a semicolon
+    ("On 31 May Krasin was received by Curzon; Baldwin, Chamberlain and Birkenhead were present.",
+     ["Baldwin", "Birkenhead", "Chamberlain", "Curzon", "Krasin"]),
+    ("On 14 April Curzon held talks with Krasin; Baldwin and Chamberlain also took part.",
+     ["Baldwin", "Chamberlain", "Curzon", "Krasin"]),
+    # the participants given in a parenthesis after the trigger's phrase
+    ("Minutes of the talks of the military missions (Halifax, Curzon, Voroshilov), Moscow, 12 Aug. 1939.",
+     ["Curzon", "Halifax", "Voroshilov"]),
+])
+def test_participants_listed_around_the_trigger(rule_nlp, text, participants):
+    meetings = [ev for ev in rule_nlp(text)._.events if ev["type"] == "MEETING"]
+    assert [_core(ev)[1] for ev in meetings] == [participants]
+
+
+def test_a_parenthesis_with_more_than_names_lists_no_participants(rule_nlp):
+    assert [ev for ev in rule_nlp("The talks (in Moscow, with Molotov) failed.")._.events] == []
+
+
 @pytest.mark.parametrize("text,value", [
     ("RIGA, Oct. 10, 1920. M. Kopp this evening handed Maxim Litvinov a note.", "1920-10-10"),
     ("PARIS, April 25, 1926. Kopp yesterday received Radek.", "1926-04-24"),
