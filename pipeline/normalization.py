@@ -102,6 +102,11 @@ def strip_possessive(text: str) -> str:
     return text[: -len(tail)]
 
 
+def is_honorific(word: str) -> bool:
+    """A form of address ("M.", "Herr", "p."), not part of a name."""
+    return word.lower() in _HONORIFICS
+
+
 def strip_honorific(text: str) -> str:
     """ "M. Briand" -> "Briand", "Herr von Hoesch" -> "von Hoesch"; a name that is only a form of address stays."""
     words = text.split()

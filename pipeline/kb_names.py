@@ -1,0 +1,180 @@
+"""Names the NER missed, found in the knowledge base.
+
+A small NER trained on a few dozen documents misses names it has seen too rarely
+("Greiser", "Westerplatte", "Симонса") although the knowledge base knows them.
+This component adds an entity wherever a capitalised run of words outside every
+entity is, by the linker's exact or normalised keys (so with the Russian and
+Polish inflection undone), a name of KB entities of one type only. It never
+changes what the NER found. A single word must not be a common word: those are
+learned from the training texts at `initialize`, with spaCy's stop words and the
+titles in `configs/kb_names/not_names.txt` ("Lord" is a title before it is
+Robert H. Lord). A name right after an archive and a comma is the archive's fond
+("AAN, MSZ, sygn. 108"), which the annotation leaves unlabelled. The one change
+to a found entity: a person takes the initials written before it ("В. И. Ленину"
+found as "И. Ленину"), which the linker needs to know who it is.
+"""
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Set
+
+import srsly
+from spacy.language import Language
+from spacy.scorer import get_ner_prf
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from .kb import KnowledgeBase, read_kb, write_entities
+from .normalization import has_cyrillic, is_honorific, lemma_key, norm_key, phrase_variants
+
+STOP_WORD_LANGS = ("en", "de", "pl", "ru", "fr")
+
+
+@Language.factory("historian_kb_names_v1", assigns=["doc.ents"], requires=["doc.ents"],
+                  default_config={"labels": ["PERSON", "ORG", "LOC"], "max_words": 4, "min_chars": 4},
+                  default_score_weights={"ents_f": None, "ents_p": None, "ents_r": None})
+def make_kb_names(nlp: Language, name: str, labels: List[str], max_words: int, min_chars: int) -> "KnowledgeBaseNames":
+    return KnowledgeBaseNames(nlp, name, labels=labels, max_words=max_words, min_chars=min_chars)
+
+
+def _stop_words() -> Set[str]:
+    import importlib
+
+    words: Set[str] = set()
+    for lang in STOP_WORD_LANGS:
+        words |= set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    return words
+
+
+def _is_initial(tok) -> bool:
+    """"В.", "V.", "A.L.": capital letters, each with its full stop ("M." before a name is Monsieur)."""
+    text = tok.text
+    return not is_honorific(text) and len(text) >= 2 and text.endswith(".") and all(len(p) == 1 and p.isupper() for p in text[:-1].split("."))
+
+
+class KnowledgeBaseNames:
+    """Adds PERSON/ORG/LOC spans for KB names outside the predicted entities; persons take their initials."""
+
+    def __init__(self, nlp: Language, name: str = "historian_kb_names_v1", *, labels=("PERSON", "ORG", "LOC"),
+                 max_words: int = 4, min_chars: int = 4):
+        self.name = name
+        self.labels = tuple(labels)
+        self.max_words = max_words
+        self.min_chars = min_chars
+        self.kb: Optional[KnowledgeBase] = None
+        self.exact_case: Set[str] = set()  # names as written, for all-capital words ("NKVD", not "MOSCOW")
+        self.common: Set[str] = set()  # lower-case words of the training texts
+        self.not_names: Set[str] = set()
+        self._stop = _stop_words()
+
+    # -- setup -------------------------------------------------------------
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
+                   nlp: Optional[Language] = None, kb_path: Optional[str] = None,
+                   rules_path: Optional[str] = None) -> None:
+        entities, errors = read_kb(Path(kb_path or "configs/knowledge_base.jsonl"))
+        if errors:
+            raise ValueError(f"[{self.name}] invalid knowledge base {kb_path}:\n" + "\n".join(errors))
+        self._set_entities([e for e in entities if e.type in self.labels])
+        if rules_path:
+            path = Path(rules_path)
+            path = path / "not_names.txt" if path.is_dir() else path
+            self.not_names = {l.strip().lower() for l in path.read_text(encoding="utf-8").splitlines()
+                              if l.strip() and not l.startswith("#")}
+        if get_examples is not None:
+            self.common = {t.text for eg in get_examples() for t in eg.reference if t.is_lower and t.is_alpha}
+
+    def _set_entities(self, entities) -> None:
+        self.kb = KnowledgeBase(entities)
+        self.exact_case = {n for e in self.kb.entities.values() for n in e.names}
+
+    # -- matching ----------------------------------------------------------
+    def labels_of(self, text: str) -> Dict[str, List[str]]:
+        """KB entity ids per label whose names match `text` exactly or by normalised key."""
+        kb = self.kb
+        found = {}
+        for label in self.labels:
+            ids = kb.exact.get((label, text.casefold()))
+            if not ids:
+                ids = next((kb.norm[(label, norm_key(v))] for v in phrase_variants(text)
+                            if (label, norm_key(v)) in kb.norm), None)
+            if not ids and has_cyrillic(text):
+                ids = kb.norm.get((label, "~" + lemma_key(text)))
+            if ids:
+                found[label] = ids
+        return found
+
+    def _single_word_ok(self, tok) -> bool:
+        low = tok.lower_
+        if len(tok.text) < self.min_chars or low in self._stop or low in self.common or low in self.not_names:
+            return False
+        return not tok.is_upper or tok.text in self.exact_case
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.kb is None:
+            raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
+                             "(kb_path in [initialize.components]) or load a saved pipeline")
+        ents = [self._with_initials(doc, e) for e in doc.ents]
+        taken = [False] * len(doc)
+        for e in ents:
+            for k in range(e.start, e.end):
+                taken[k] = True
+        archive_end = {e.end for e in ents if e.label_ == "ARCHIVE"}
+        capital = lambda t: t.is_title or (t.is_upper and len(t.text) > 1)
+        added = []
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if taken[i] or not capital(tok) or (i and taken[i - 1]) or (
+                    i >= 2 and doc[i - 1].text == "," and (i - 1) in archive_end):
+                i += 1
+                continue
+            hit = None
+            for n in range(min(self.max_words, len(doc) - i), 0, -1):
+                j = i + n
+                if any(taken[i:j]) or not capital(doc[j - 1]) or (j < len(doc) and taken[j]):
+                    continue  # next to an entity: a boundary the NER drew ("Lord Curzon")
+                if n == 1 and not self._single_word_ok(tok):
+                    continue
+                found = self.labels_of(doc[i:j].text)
+                if len(found) == 1:
+                    hit = Span(doc, i, j, label=next(iter(found)))
+                    break
+            if hit is None:
+                i += 1
+                continue
+            added.append(hit)
+            i = hit.end
+        if added or any(e.start != o.start for e, o in zip(ents, doc.ents)):
+            doc.ents = sorted(ents + added, key=lambda s: s.start)
+        return doc
+
+    @staticmethod
+    def _with_initials(doc: Doc, ent: Span) -> Span:
+        """A person the NER started after an initial takes it: "В. И. Ленину" found as "И. Ленину"."""
+        start = ent.start
+        while ent.label_ == "PERSON" and start > 0 and _is_initial(doc[start - 1]) and doc[start - 1].ent_iob_ != "I" \
+                and not doc[start - 1].ent_type_:
+            start -= 1
+        return ent if start == ent.start else Span(doc, start, ent.end, label=ent.label, kb_id=ent.kb_id)
+
+    # -- scoring and serialisation ------------------------------------------
+    def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, object]:
+        return get_ner_prf(examples)
+
+    def to_disk(self, path, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        write_entities(path / "kb.jsonl", self.kb.entities.values() if self.kb is not None else [])
+        srsly.write_json(path / "cfg.json", {"labels": list(self.labels), "max_words": self.max_words,
+                                             "min_chars": self.min_chars, "common": sorted(self.common),
+                                             "not_names": sorted(self.not_names)})
+
+    def from_disk(self, path, exclude=tuple()) -> "KnowledgeBaseNames":
+        path = Path(path)
+        cfg = srsly.read_json(path / "cfg.json")
+        self.labels = tuple(cfg["labels"])
+        self.max_words, self.min_chars = cfg["max_words"], cfg["min_chars"]
+        self.common, self.not_names = set(cfg["common"]), set(cfg["not_names"])
+        entities, errors = read_kb(path / "kb.jsonl")
+        if errors:
+            raise ValueError(f"[{self.name}] {path / 'kb.jsonl'}:\n" + "\n".join(errors))
+        self._set_entities(entities)
+        return self

@@ -1,0 +1,76 @@
+"""The knowledge-base name finder: names the NER missed, never common words or titles."""
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Span
+from spacy.training import Example
+
+ROOT = Path(__file__).resolve().parent.parent
+KB = ROOT / "configs" / "knowledge_base.jsonl"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Curzon"}, {"label": "ARCHIVE", "pattern": "AAN"}])
+    names = nlp.add_pipe("historian_kb_names_v1")
+    train = nlp.make_doc("The baltic trade and the senat were discussed.")  # lower-case words seen in training
+    names.initialize(lambda: [Example(train.copy(), train)], nlp=nlp, kb_path=str(KB),
+                     rules_path=str(ROOT / "configs" / "kb_names"))
+    return nlp
+
+
+def ents(doc):
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+def test_names_the_kb_knows_are_added_in_any_inflection(nlp):
+    doc = nlp("Greiser demanded it; the fate of Kronstadt hung in the balance, and Stresemanna nie było.")
+    assert ents(doc) == [("Greiser", "PERSON"), ("Kronstadt", "LOC"), ("Stresemanna", "PERSON")]
+    doc = nlp("отсутствие Симонса из Берлина")
+    assert ("Симонса", "PERSON") in ents(doc)
+
+
+def test_what_the_ner_found_is_kept_and_its_boundaries_respected(nlp):
+    # "Lord" is a KB name (Robert H. Lord) but a title here, and it touches the entity "Curzon"
+    assert ents(nlp("Whether Lord Curzon will consent is unknown.")) == [("Curzon", "PERSON")]
+
+
+def test_common_words_and_a_fond_after_an_archive_are_no_names(nlp):
+    # "Senat" is a KB organisation, but "senat" was seen in lower case in the training texts
+    assert ents(nlp("Senat przestał liczyć się z Ligą.")) == [("Ligą", "ORG")]
+    # the fond of an archival reference is not labelled
+    assert ents(nlp("AAN, MSZ, sygn. 108, k. 44.")) == [("AAN", "ARCHIVE")]
+
+
+def test_round_trip(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "p")
+    loaded = spacy.load(tmp_path / "p")
+    text = "Greiser met Curzon in Kronstadt."
+    assert ents(loaded(text)) == ents(nlp(text))
+    assert loaded.get_pipe("historian_kb_names_v1").common == nlp.get_pipe("historian_kb_names_v1").common
+
+
+def test_scores_the_entities():
+    from pipeline.kb_names import KnowledgeBaseNames
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Greiser spoke.")
+    ref = doc.copy()
+    ref.ents = [Span(ref, 0, 1, label="PERSON")]
+    scores = KnowledgeBaseNames(nlp).score([Example(doc, ref)])
+    assert scores["ents_r"] == 0.0
+
+
+def test_a_person_takes_the_initials_before_it():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "И. Ленину"}, {"label": "ORG", "pattern": "Politburo"}])
+    nlp.add_pipe("historian_kb_names_v1").initialize(kb_path=str(KB))
+    assert ents(nlp("Письма В. И. Ленину о работе.")) == [("В. И. Ленину", "PERSON")]
+    # only persons, and only initials: "M." before a name is Monsieur
+    assert ents(nlp("Dr. В. Politburo")) == [("Politburo", "ORG")]
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Krassin"}])
+    assert ents(nlp("M. Krassin left.")) == [("Krassin", "PERSON")]
