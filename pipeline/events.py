@@ -918,7 +918,9 @@ def score_events(examples: Iterable[Example], known_ids: Optional[set] = None,
     """Core P/R/F (type + sender + recipient, or participants) and F with the date, per segment.
 
     Arguments match by entity id; an entity the KB lacks matches through its mentions
-    (see `align_new_ids`), so a well-clustered new name is not counted wrong.
+    (see `align_new_ids`), so a well-clustered new name is not counted wrong. With the
+    date, the values must be equal: an event the text leaves undated matches only
+    when no date is predicted.
     """
     tp = tp_date = n_pred = n_gold = 0
     for eg in examples:
@@ -932,7 +934,7 @@ def score_events(examples: Iterable[Example], known_ids: Optional[set] = None,
         for key, date in pred.items():
             if key in gold:
                 tp += 1
-                tp_date += int(date is not None and date == gold[key])
+                tp_date += int(date == gold[key])  # an undated event matches when none is predicted
     p, r, f = _prf(tp, n_pred, n_gold)
     pd, rd, fd = _prf(tp_date, n_pred, n_gold)
     return {"event_core_p": p, "event_core_r": r, "event_core_f": f,

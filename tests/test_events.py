@@ -276,16 +276,20 @@ def test_an_argument_outside_the_kb_scores_through_its_mentions(rule_nlp):
     ref.user_data["gold_events"] = [{"type": "COMMUNICATION", "medium": "message", "trigger": [7, 12], "args": {
         "sender": [{"entity_id": "dabski_jan"}], "recipient": [{"entity_id": "joffe_adolf"}]}}]
 
-    def predicted(sender_id):
+    def predicted(sender_id, date=None):
         doc = rule_nlp.make_doc(text)
         doc.ents = [Span(doc, 0, 1, label="PERSON"), Span(doc, 3, 4, label="PERSON", kb_id="joffe_adolf")]
         doc.ents[0]._.entity_id = sender_id
         doc._.events = [{"type": "COMMUNICATION", "segment": 0, "sender": [{"entity_id": sender_id}],
-                         "recipient": [{"entity_id": "joffe_adolf"}], "participant": [], "date": None}]
+                         "recipient": [{"entity_id": "joffe_adolf"}], "participant": [], "date": date}]
         return Example(doc, ref)
 
     known = {"joffe_adolf"}
-    assert score_events([predicted("new:dabski")], known)["event_core_f"] == 1.0
+    scores = score_events([predicted("new:dabski")], known)
+    assert scores["event_core_f"] == 1.0
+    assert scores["event_date_f"] == 1.0  # undated in the text, undated in the prediction: the date matches
     # a wrong KB id, or a new id for a name the KB holds, is still wrong
     assert score_events([predicted("joffe_adolf")], known)["event_core_f"] == 0.0
     assert score_events([predicted("new:dabski")], known | {"dabski_jan"})["event_core_f"] == 0.0
+    # a date the text does not give is wrong
+    assert score_events([predicted("new:dabski", {"value": "1920-08-01"})], known)["event_date_f"] == 0.0
