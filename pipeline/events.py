@@ -630,6 +630,8 @@ class EventExtractor:
                  and (e.start < said or after_place(e))]
         in_clause = [e for e in dates if clause_lo <= e.start < clause_hi]
         own = [e for e in in_clause if owner(e) == tok.i]
+        if not own and self._topic_of_document(doc, tok, clause_lo, lex):
+            return None  # "Bericht ... über seinen Antrittsbesuch bei Litwinow, 3. Dezember 1928": the report's date
         free = own or [e for e in in_clause if owner(e) is None]
         if not free and not in_clause:
             relative = self._anaphoric_date(doc, clause_lo, clause_hi) or self._dateline_date(doc, sent, clause_lo,
@@ -647,6 +649,15 @@ class EventExtractor:
         value = best._.date or {}
         return {"text": best.text, "value": value.get("value"), "precision": value.get("precision"),
                 "year_inferred": bool(value.get("year_inferred")), "start": best.start_char, "end": best.end_char}
+
+    def _topic_of_document(self, doc, tok, lo: int, lex) -> bool:
+        """A meeting that a document is about: "Report from Dirksen to Bülow on a conversation with Voroshilov"."""
+        if lex.get(tok.lower_, {}).get("type") != "MEETING":
+            return False
+        topic = self._cue("topic_cues")
+        cue = next((t for t in reversed(doc[max(lo, tok.i - 4):tok.i]) if t.lower_ in topic), None)
+        return cue is not None and any(lex.get(t.lower_, {}).get("type") == "COMMUNICATION"
+                                       for t in doc[lo:cue.i])
 
     def _anaphoric_date(self, doc, lo: int, hi: int) -> Optional[dict]:
         """ "that day", "the next day", "am selben Tag" in tokens [lo, hi): the last full date before it, shifted."""

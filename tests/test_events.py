@@ -293,3 +293,13 @@ def test_an_argument_outside_the_kb_scores_through_its_mentions(rule_nlp):
     assert score_events([predicted("new:dabski")], known | {"dabski_jan"})["event_core_f"] == 0.0
     # a date the text does not give is wrong
     assert score_events([predicted("new:dabski", {"value": "1920-08-01"})], known)["event_date_f"] == 0.0
+
+
+def test_a_meeting_a_document_is_about_does_not_take_the_documents_date(rule_nlp):
+    doc = rule_nlp("Report from Dirksen to Curzon on a conversation with Litvinov, 3 May 1930.")
+    dates = {ev["type"]: (ev.get("date") or {}).get("value") for ev in doc._.events}
+    assert dates == {"COMMUNICATION": "1930-05-03", "MEETING": None}
+    # its own date it keeps
+    doc = rule_nlp("Report from Dirksen to Curzon on his conversation of 2 May with Litvinov, 3 May 1930.")
+    dates = {ev["type"]: (ev.get("date") or {}).get("value") for ev in doc._.events}
+    assert dates == {"COMMUNICATION": "1930-05-03", "MEETING": "1930-05-02"}
