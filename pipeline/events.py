@@ -612,11 +612,21 @@ class EventExtractor:
                     clause_hi = t.i
                     break
 
+        arg_cues = self._cue("sender_cues") | self._cue("recipient_cues")
+
         def owner(e) -> Optional[int]:
             k = e.start - 1
             while k >= sent.start and e.start - k <= 3 and doc[k].lower_ in owner_cues:
                 k -= 1
-            if k >= sent.start and k < e.start - 1 and not doc[k].ent_type_ and doc[k].lower_ in lex:
+            if k == e.start - 1:
+                return None
+            if k > sent.start and doc[k].ent_type_ and doc[k].ent_type_ != "DATE":
+                # "an instruction from Beck of 28 April": the date follows the document's sender
+                while k > sent.start and doc[k].ent_iob_ == "I":
+                    k -= 1
+                if k > sent.start and doc[k - 1].lower_ in arg_cues:
+                    k -= 2
+            if k >= sent.start and not doc[k].ent_type_ and doc[k].lower_ in lex:
                 return k
             return None
 

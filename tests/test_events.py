@@ -303,3 +303,9 @@ def test_a_meeting_a_document_is_about_does_not_take_the_documents_date(rule_nlp
     doc = rule_nlp("Report from Dirksen to Curzon on his conversation of 2 May with Litvinov, 3 May 1930.")
     dates = {ev["type"]: (ev.get("date") or {}).get("value") for ev in doc._.events}
     assert dates == {"COMMUNICATION": "1930-05-03", "MEETING": "1930-05-02"}
+
+
+def test_a_date_after_a_documents_sender_is_the_documents(rule_nlp):
+    doc = rule_nlp("On 2 May 1921 Krasin was received by Lenin, acting on an instruction from Chicherin of 28 April.")
+    (meeting,) = [ev for ev in doc._.events if ev["type"] == "MEETING"]
+    assert meeting["date"]["value"] == "1921-05-02"
