@@ -323,12 +323,15 @@ class EventExtractor:
                 ev["date"], ev["place"] = self._date_place(doc, sent, tok, sent_ents)
             elif self.model.trained:
                 ev = self._learned_event(doc, sent, tok, info, sent_ents, mentions, lex)
-            if ev and ev["confidence"] >= self.min_confidence - 1e-6:  # a config's "0.6" may read as 0.6000000000000001
+            if ev:
                 ev.pop("_roles", None)
                 ev["segment"] = seg_of(tok.idx)
                 ev["evidence"] = [sent.start_char, sent.end_char]
                 events.append(ev)
-        doc._.events = _merge_and_source(doc, events, segments, citations)
+        # the threshold is applied after merging: a weak reading of the body that its footnote
+        # confirms ("had warned Witos in a letter" + "Korfanty to Witos, 29 April") is kept
+        doc._.events = [ev for ev in _merge_and_source(doc, events, segments, citations)
+                        if ev["confidence"] >= self.min_confidence - 1e-6]  # a config's "0.6" may read as 0.6000000000000001
         return doc
 
     def _doc_ents(self, doc: Doc) -> List[Span]:

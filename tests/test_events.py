@@ -309,3 +309,20 @@ def test_a_date_after_a_documents_sender_is_the_documents(rule_nlp):
     doc = rule_nlp("On 2 May 1921 Krasin was received by Lenin, acting on an instruction from Chicherin of 28 April.")
     (meeting,) = [ev for ev in doc._.events if ev["type"] == "MEETING"]
     assert meeting["date"]["value"] == "1921-05-02"
+
+
+def test_a_weak_reading_that_its_footnote_confirms_is_kept(rule_nlp):
+    body = "In 1920 the talks stalled. On 7 September, Kopp wrote to Chicherin from Berlin.41"
+    text = body + "\n\n41 Kopp’s report for Chicherin from Berlin of 7 Sept. 1920."
+    events = rule_nlp.get_pipe("events")
+    (merged,) = rule_nlp(text)._.events
+    (alone,) = rule_nlp(body)._.events
+    assert merged["confidence"] > alone["confidence"]
+    threshold = events.min_confidence
+    try:
+        events.min_confidence = (merged["confidence"] + alone["confidence"]) / 2
+        assert rule_nlp(body)._.events == []
+        assert rule_nlp("41 Kopp’s report for Chicherin from Berlin of 7 Sept. 1920.")._.events == []
+        assert len(rule_nlp(text)._.events) == 1
+    finally:
+        events.min_confidence = threshold
