@@ -561,9 +561,13 @@ class EventExtractor:
         # "with Averell Harriman and Molotov present", "w obecności gen. Andersa";
         # a cue after the list takes the whole list: "Bonar Law, Curzon and Sir Robert Horne were present"
         cued = lambda words: any(c in words.split() if " " not in c else c in words for c in presence)
+        lex = self.lexicon()
+        others = [t.i for t in sent if t.i != i and lex.get(t.lower_, {}).get("type") == "MEETING"]
         for m in mentions:
             if not parts:
                 break
+            if any(i < o < m.start or m.end <= o < i for o in others):
+                continue  # "the conversation of A with B, and the talks of C, with D present": D was at the talks
             listed = any(m is p for p in parts)
             left = " ".join(t.lower_ for t in doc[max(sent.start, m.start - 3):m.start])
             right = " ".join(t.lower_ for t in doc[m.end:min(sent.end, m.end + 3)])

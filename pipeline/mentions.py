@@ -472,8 +472,11 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
         links.append(conj)
         cur = m
     if forward:
-        # text order: keep up to the last conjunction
+        # text order: keep up to the last conjunction; commas are a list's too when a conjunction
+        # follows its last name: "between Stalin, Churchill, Eden and the Polish premier"
         last = max((k for k, c in enumerate(links) if c), default=-1)
+        if last < 0 and cur.end < len(doc) and doc[cur.end].lower_ in CONJUNCTIONS:
+            return chain
         return chain[:last + 2]
     # backward from the list's end: a comma link needs a conjunction nearer to `first`
     keep, seen_conj = 1, False

@@ -162,6 +162,9 @@ def test_attended_by_lists_the_participants(rule_nlp):
     # the participants given in a parenthesis after the trigger's phrase
     ("Minutes of the talks of the military missions (Halifax, Curzon, Voroshilov), Moscow, 12 Aug. 1939.",
      ["Curzon", "Halifax", "Voroshilov"]),
+    # a list whose last item is no name still makes its commas a list's
+    ("On 13 October talks were held between Stalin, Churchill, Molotov and the Polish delegation.",
+     ["Churchill", "Molotov", "Stalin"]),
 ])
 def test_participants_listed_around_the_trigger(rule_nlp, text, participants):
     meetings = [ev for ev in rule_nlp(text)._.events if ev["type"] == "MEETING"]
@@ -326,3 +329,9 @@ def test_a_weak_reading_that_its_footnote_confirms_is_kept(rule_nlp):
         assert len(rule_nlp(text)._.events) == 1
     finally:
         events.min_confidence = threshold
+
+
+def test_a_presence_cue_belongs_to_the_nearer_meeting(rule_nlp):
+    doc = rule_nlp("The record of the conversation of Krasin with Stalin on 3 August 1920, and of the talks "
+                   "between Curzon and Halifax on 13 October, with Molotov present.")
+    assert sorted(_core(ev)[1] for ev in doc._.events) == [["Curzon", "Halifax", "Molotov"], ["Krasin", "Stalin"]]
