@@ -71,6 +71,11 @@ def resolved(tok_start: int, tok_end: int, doc: Doc, ref: Mention, kind: str) ->
 YEARS_RE = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")
 
 
+def _qualifiers(tokens) -> frozenset:
+    """Capitalised words that are no entity before a role word: "the Soviet ambassador" -> {"soviet"}."""
+    return frozenset(t.lower_ for t in tokens if t.is_title and not t.ent_type_ and t.is_alpha)
+
+
 def _stem(word: str) -> str:
     return word.lower()[:6]
 
@@ -123,7 +128,7 @@ class MentionResolver:
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
         self.person_ends = [e.end for e in self.persons]
         self._topics: Dict[int, Optional[Mention]] = {}
-        self._role_holders: Optional[Dict[str, List[Tuple[int, Span]]]] = None
+        self._role_holders: Optional[Dict[str, List[Tuple[int, Span, frozenset]]]] = None
         self._blocked: Dict[int, set] = {}
 
     # ------------------------------------------------------------ structure
@@ -272,8 +277,9 @@ class MentionResolver:
             return topic
         return None
 
-    def role_holders(self) -> Dict[str, List[Tuple[int, Span]]]:
-        """Role word -> (token, person) for every person introduced with it ("X, the envoy"; "the envoy X")."""
+    def role_holders(self) -> Dict[str, List[Tuple[int, Span, frozenset]]]:
+        """Role word -> (token, person, qualifiers) for every person introduced with it ("X, the Soviet envoy";
+        "the envoy X"); the qualifiers are the capitalised words before the role word ("Soviet")."""
         if self._role_holders is None:
             holders: Dict[str, List[Tuple[int, Span]]] = {}
             doc = self.doc
@@ -284,7 +290,10 @@ class MentionResolver:
                     continue
                 for t in window:
                     if t.lower_ in self.roles and not t.ent_type_:
-                        holders.setdefault(t.lower_, []).append((e.start, e))
+                        lead = doc[max(0, t.i - 2):t.i]
+                        lead = lead[next((k + 1 for k in range(len(lead) - 1, -1, -1)
+                                          if lead[k].lower_ in self.determiners), 0):]
+                        holders.setdefault(t.lower_, []).append((e.start, e, _qualifiers(lead)))
                     if t.i >= e.end and (t.text in (";", ".") or (t.ent_type_ and t.i > e.end + 1)):
                         break
             self._role_holders = holders
@@ -309,8 +318,11 @@ class MentionResolver:
             break
         if any(t.ent_type_ == "PERSON" for t in doc[max(sent.start, tok.i - 5):tok.i]):
             return None  # "Maltzan, the head of ...": the name is already there
-        holders = [(i, e) for i, e in self.role_holders().get(tok.lower_, []) if e.end <= tok.i]
+        # "the German ambassador" is not the one introduced as "the Soviet ambassador"
         start = next((t.i for t in lead if t.lower_ in self.determiners), tok.i)
+        quals = _qualifiers(doc[start + 1:tok.i])
+        holders = [(i, e) for i, e, q in self.role_holders().get(tok.lower_, [])
+                   if e.end <= tok.i and not (quals and q and not quals & q)]
         if not holders:
             office = self.office_holder(tok, start)
             return resolved(start, tok.i + 1, doc, office, "office") if office is not None else None
@@ -346,6 +358,8 @@ class MentionResolver:
         if year is None:
             return None
         role, others = _stem(tok.text), {_stem(t.text) for t in words if t.i != tok.i}
+        if not others:
+            return None  # "the ambassador" alone: the knowledge base knows only some of them
         hits = [o for o in self.offices if others <= set(o["words"]) and any(
             role in term["words"] and term["from"] <= year <= term["to"] for term in o["terms"])]
         if len(hits) != 1:

@@ -150,6 +150,19 @@ def test_an_office_resolves_to_its_holder_in_the_narrative_year(rule_nlp):
     assert [e for e in rule_nlp("In 1926 Krasin wrote to the Secretary-General.")._.events if e["recipient"]] == []
 
 
+def test_a_description_agrees_with_the_introduction_and_a_bare_office_is_no_one(rule_nlp):
+    # "the Swedish ambassador" is not the man introduced as the Soviet ambassador
+    doc = rule_nlp("Ivan Maisky, the Soviet ambassador, saw the danger in 1938. "
+                   "On 4 May the Swedish ambassador reported to Molotov.")
+    assert [ev for ev in doc._.events if ev["sender"]] == []
+    # with its qualifier it is the one so introduced
+    doc = rule_nlp("Ivan Maisky, the Soviet ambassador, saw the danger in 1938. "
+                   "On 4 May the Soviet ambassador reported to Molotov.")
+    assert _args(_only(doc, "COMMUNICATION"), "sender") == [("Ivan Maisky", "description")]
+    # "the ambassador" with nobody so introduced: the KB knows too few ambassadors to say who
+    assert [ev for ev in rule_nlp("In May 1938 the ambassador reported to Molotov.")._.events if ev["sender"]] == []
+
+
 def test_a_shared_verb_phrase_keeps_the_sentences_subject(rule_nlp):
     doc = rule_nlp("In 1926 Stresemann received Radek and is said to have assured him that nothing had changed.")
     ev = _only(doc, "COMMUNICATION")
