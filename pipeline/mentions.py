@@ -227,6 +227,10 @@ class MentionResolver:
                 return named(e)
         if any(self.pron_kind.get(t.lower_) == "subject" and t.i not in blocked for t in sent):
             return self.topic_before(j, depth)
+        # "To August Zaleski, the foreign minister, this was unacceptable": a fronted person is the topic
+        first = next((e for e in self.sent_ents(sent) if e.label_ == "PERSON" and e.start not in blocked), None)
+        if first is not None and first.start == sent.start + 1 and sent[0].lower_ in self.preps:
+            return named(first)
         return None
 
     # ------------------------------------------------------------ resolution

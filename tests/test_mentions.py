@@ -181,3 +181,10 @@ def test_whom_he_met(rule_nlp):
                    "at night.")
     ev = _only(doc, "MEETING")
     assert sorted(t for t, _ in _args(ev, "participant")) == ["Chicherin", "Kopp"]
+
+
+def test_a_person_fronted_with_a_preposition_is_the_topic(rule_nlp):
+    doc = rule_nlp("In July Stalin met Sikorski. To Kopp, the envoy, this was unacceptable. "
+                   "In his letter to Chicherin of 25 July 1920 (with copies forwarded to Lenin), he protested.")
+    ev = _only(doc, "COMMUNICATION")
+    assert _args(ev, "sender") == [("Kopp", "pronoun")]
