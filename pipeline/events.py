@@ -196,11 +196,15 @@ class EventExtractor:
         ent_starts = [e.start for e in ents]
         sents = list(doc.sents)
         resolver = MentionResolver(doc, self.rules, sents, self.offices)
-        idioms = self._cue("not_after")
+        idioms, objects = self._cue("not_after"), self._cue("not_before")
+        fillers = {"the", "a", "an", "his", "her", "their", "its", "with", "all", "these", "those", "such"}
         for i in found:
             tok = doc[i]
             if tok.ent_type_ or (i > 0 and f"{doc[i - 1].lower_} {tok.lower_}" in idioms):
                 continue  # "the Assembly had taken note of": no document
+            nxt = next((t for t in doc[i + 1:i + 4] if t.lower_ not in fillers), None)
+            if nxt is not None and f"{tok.lower_} {nxt.lower_}" in objects:
+                continue  # "refusing to meet the conditions", "met with resistance": no meeting
             cased = lex.get(tok.lower_, {}).get("cased")
             if cased and tok.text != cased:
                 continue  # Polish "List Paderewskiego do ..." heads a footnote; English "list" is no letter
@@ -578,6 +582,8 @@ class EventExtractor:
                 parts.extend(coordinated(doc, m, mentions, joiners))
         uniq = _unique_mentions(parts)
         if len(uniq) < 2:
+            uniq = self._fronted_meeting(doc, sent, tok, mentions, blocked)
+        if len(uniq) < 2:
             return None
         uniq.sort(key=lambda m: m.start)
         roles = {(m.start, m.resolved): "participant" for m in uniq}
@@ -585,6 +591,22 @@ class EventExtractor:
                 "sender": [], "recipient": [], "cc": [], "participant": [m.arg() for m in uniq],
                 "date": None, "place": None, "confidence": round(min((0.5 + 0.5 * info["precision"]) * 0.85, 0.99), 3),
                 "_roles": roles}
+
+    def _fronted_meeting(self, doc, sent, tok, mentions: List[Mention], blocked: set) -> List[Mention]:
+        """ "At the session of 6 February Churchill told Stalin and Roosevelt that ...": a meeting named in
+        the opening phrase was attended by the agents of the clause after it, up to what they said."""
+        if tok.i - sent.start > 4 or sent[0].lower_ not in self._cue("prepositions"):
+            return []
+        content = self._cue("content_cues")
+        end = next((t.i for t in doc[tok.i + 1:sent.end] if t.lower_ in content or t.text == ";"), sent.end)
+        found = []
+        for m in mentions:
+            if not (tok.i < m.start < end) or m.start in blocked:
+                continue
+            if m.end < len(doc) and doc[m.end].lower_ in ("'s", "’s", "'", "’"):
+                continue  # "Kopp's proposal": the author of a document, not one who was there
+            found.append(m)
+        return _unique_mentions(found)
 
     def _bracketed_list(self, doc, sent, i: int, mentions: List[Mention]) -> List[Mention]:
         """The names in a parenthesis or after a dash that closes the trigger's phrase, when

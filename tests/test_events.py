@@ -335,3 +335,18 @@ def test_a_presence_cue_belongs_to_the_nearer_meeting(rule_nlp):
     doc = rule_nlp("The record of the conversation of Krasin with Stalin on 3 August 1920, and of the talks "
                    "between Curzon and Halifax on 13 October, with Molotov present.")
     assert sorted(_core(ev)[1] for ev in doc._.events) == [["Curzon", "Halifax", "Molotov"], ["Krasin", "Stalin"]]
+
+
+def test_a_meeting_in_the_opening_phrase_was_attended_by_the_clause_after_it(rule_nlp):
+    doc = rule_nlp("At the meeting of 6 February 1945 Churchill told Stalin and Roosevelt that Poland mattered.")
+    meetings = [ev for ev in doc._.events if ev["type"] == "MEETING"]
+    assert [_core(ev)[1] for ev in meetings] == [["Churchill", "Roosevelt", "Stalin"]]
+    # the author of a document named there was not present
+    doc = rule_nlp("During its meeting on 19 August 1920, the Politburo considered Kopp’s proposal presented by Chicherin.")
+    meetings = [ev for ev in doc._.events if ev["type"] == "MEETING"]
+    assert [_core(ev)[1] for ev in meetings] == [["Chicherin", "Politburo"]]
+
+
+def test_meeting_conditions_is_no_meeting(rule_nlp):
+    assert rule_nlp("In 1920 Kopp refused to meet the conditions that Chicherin set.")._.events == []
+    assert rule_nlp("In 1920 Kopp met with resistance from Chicherin.")._.events == []
