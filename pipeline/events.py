@@ -196,8 +196,7 @@ class EventExtractor:
         ent_starts = [e.start for e in ents]
         sents = list(doc.sents)
         resolver = MentionResolver(doc, self.rules, sents, self.offices)
-        idioms, objects = self._cue("not_after"), self._cue("not_before")
-        fillers = {"the", "a", "an", "his", "her", "their", "its", "with", "all", "these", "those", "such"}
+        idioms, objects, fillers = self._cue("not_after"), self._cue("not_before"), self._cue("not_before_skip")
         for i in found:
             tok = doc[i]
             if tok.ent_type_ or (i > 0 and f"{doc[i - 1].lower_} {tok.lower_}" in idioms):
