@@ -253,6 +253,12 @@ class CitationParser:
         archives = [a for k, a in enumerate(archives)
                     if not (k + 1 < len(archives) and text[a[1]:archives[k + 1][0]].strip() == "(")]
         ids = {a[2] for a in archives}
+        known = {i for i in ids if i and not i.startswith(NEW_PREFIX)}
+        if len(known) == 1 and len(ids) > 1:
+            # "League of Nations Archives, held by the United Nations Office at Geneva": the archive the
+            # knowledge base knows, not a name it does not know (an organisation the NER took for one)
+            ids = known
+            archives = [a for a in archives if a[2] in known]
         if len(ids - {None}) == 1:
             ids -= {None}  # "Lithuanian Central State Archives (LCVA)": the unlinked long name and its acronym
             archives = [a for a in archives if a[2] is not None]
@@ -279,7 +285,9 @@ class CitationParser:
             if a_start in skip:
                 continue
             rest = text[a_end:]
-            m = re.match(r"^\s*[,:.]?\s*", rest)
+            # "Instytut Polski i Muzeum im. gen. Sikorskiego (PISM), KOL 12/3": the acronym closes a gloss
+            closing = a_start > 0 and text[a_start - 1] == "(" and rest.startswith(")")
+            m = re.match(r"^\)?\s*[,:.]?\s*" if closing else r"^\s*[,:.]?\s*", rest)
             off = m.end()
             if rest[off:off + 1] == "(":
                 # "(Russian State Military Archives, hereinafter: RGVA)", "(La Courneuve)": a gloss

@@ -8,8 +8,9 @@ Polish inflection undone), a name of KB entities of one type only. It never
 changes what the NER found. A single word must not be a common word: those are
 learned from the training texts at `initialize`, with spaCy's stop words and the
 titles in `configs/kb_names/not_names.txt` ("Lord" is a title before it is
-Robert H. Lord). A name right after an archive and a comma is the archive's fond
-("AAN, MSZ, sygn. 108"), which the annotation leaves unlabelled. The one change
+Robert H. Lord). A name after an archive and a comma is the archive's fond or
+series ("AAN, MSZ, sygn. 108", "Archives diplomatiques, Z Europe, Pologne"), which
+the annotation leaves unlabelled. The one change
 to a found entity: a person takes the initials written before it ("В. И. Ленину"
 found as "И. Ленину"), which the linker needs to know who it is.
 """
@@ -122,8 +123,7 @@ class KnowledgeBaseNames:
         i = 0
         while i < len(doc):
             tok = doc[i]
-            if taken[i] or not capital(tok) or (i and taken[i - 1]) or (
-                    i >= 2 and doc[i - 1].text == "," and (i - 1) in archive_end):
+            if taken[i] or not capital(tok) or (i and taken[i - 1]) or self._in_reference(doc, i, archive_end):
                 i += 1
                 continue
             hit = None
@@ -145,6 +145,21 @@ class KnowledgeBaseNames:
         if added or any(e.start != o.start for e, o in zip(ents, doc.ents)):
             doc.ents = sorted(ents + added, key=lambda s: s.start)
         return doc
+
+    @staticmethod
+    def _in_reference(doc: Doc, i: int, archive_end: Set[int]) -> bool:
+        """Token i is a fond or series name of an archival reference: after an archive and a comma, with
+        only capitalised words, numbers and punctuation between ("Archives diplomatiques (La Courneuve),
+        Z Europe, Pologne, vol. 88")."""
+        k = i - 1
+        while k >= 0 and i - k <= 12:
+            if (k + 1) in archive_end and doc[k + 1].text in (",", "("):
+                return True
+            t = doc[k]
+            if t.is_lower and t.is_alpha:
+                return False
+            k -= 1
+        return False
 
     @staticmethod
     def _with_initials(doc: Doc, ent: Span) -> Span:

@@ -65,6 +65,8 @@ CASES = [
     ("PISM, PRM 40/4, k. 1–22.", "pism", "PRM", None, "40/4", "1–22"),
     # an American record group without a file
     ("Files of the U.S. Embassy in Warsaw are in NARA, RG 84.", "nara", "RG 84", None, None, None),
+    # the acronym that closes a gloss of the archive's name carries the citation
+    ("Papers of the Polish delegation (PISM), KOL 12/3, k. 4.", "pism", "KOL", None, "12/3", "4"),
     # the AVPRF's folder (папка) between opis and file stays with the file
     ("AVPRF, f. 0122, op. 5, p. 108, d. 5, l. 3.", "avprf", "0122", "5", "p. 108, d. 5", "3"),
     # the full stop after a verso closes the citation, and stays with it
@@ -187,6 +189,23 @@ def test_a_book_in_a_calendar_is_no_archival_citation(rule_nlp):
     doc = rule_nlp("Calendar. Hoover Institution Archives.\n\nLetter from Hoover to Brown, 4 Aug. 1921, printed in "
                    "Documents, vol. 3, p. 75.\n\nTelegram from Brown to Hoover no. 45, 5 Aug. 1921.")
     assert doc._.citations == []
+
+
+def test_header_archive_is_the_one_the_kb_knows(rule_nlp):
+    # the NER may take the office that holds the archive for a second archive the KB does not know
+    from spacy.tokens import Span
+
+    text = ("Calendar. League of Nations Archives, held by the United Nations Office at Geneva.\n\n"
+            "Note by Avenol, mid-June 1934, R 3627, ff. 14–18.")
+    doc = rule_nlp.make_doc(text)
+    start = text.index("United Nations Office")
+    doc.user_data["segments"] = rule_nlp(text).user_data["segments"]
+    for name, proc in rule_nlp.pipeline:
+        if name == "linker":
+            span = doc.char_span(start, start + len("United Nations Office"), label="ARCHIVE")
+            doc.ents = list(doc.ents) + [span]
+        doc = proc(doc)
+    assert [_key(c) for c in doc._.citations] == [("league_archives", None, None, "R 3627", "14–18")]
 
 
 def test_header_with_several_archives_implies_none(rule_nlp):

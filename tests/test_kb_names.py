@@ -41,8 +41,10 @@ def test_what_the_ner_found_is_kept_and_its_boundaries_respected(nlp):
 def test_common_words_and_a_fond_after_an_archive_are_no_names(nlp):
     # "Senat" is a KB organisation, but "senat" was seen in lower case in the training texts
     assert ents(nlp("Senat przestał liczyć się z Ligą.")) == [("Ligą", "ORG")]
-    # the fond of an archival reference is not labelled
+    # the fond or series of an archival reference is not labelled
     assert ents(nlp("AAN, MSZ, sygn. 108, k. 44.")) == [("AAN", "ARCHIVE")]
+    assert ents(nlp("AAN (Warsaw), Z Europe, Pologne, vol. 88.")) == [("AAN", "ARCHIVE")]
+    assert ("Pologne", "LOC") in ents(nlp("The envoy left Pologne in 1926."))
 
 
 def test_round_trip(nlp, tmp_path):
