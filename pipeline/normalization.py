@@ -68,7 +68,14 @@ _PARTICLES = {"von", "van", "de", "der", "den", "la", "le", "di", "du", "da", "z
 # but a model or a text may still carry: "M. Briand", "Herr Stresemann", "p. Olszowski"
 _HONORIFICS = {"m.", "mm.", "mr.", "mr", "messrs.", "mrs.", "mrs", "mme", "mme.", "mlle", "herr", "frau", "sir", "dr.",
                "dr", "prof.", "pan", "p.", "pani", "ks.", "monsieur", "madame", "signor", "comrade", "тов.", "г-н",
-               "господин", "gen.", "col.", "capt."}
+               "господин", "gen.", "col.", "capt.",
+               # inflected titles and offices before a name ("posła Patka", "kanclerzem Hitlerem"), also kept
+               # out of PERSON spans by ANNOTATION.md
+               "poseł", "posła", "posłem", "posłowi", "ambasador", "ambasadora", "ambasadorem", "minister",
+               "ministra", "ministrem", "generał", "generała", "generałem", "marszałek", "marszałka", "marszałkiem",
+               "prezydent", "prezydenta", "premier", "premiera", "kanclerz", "kanclerza", "kanclerzem",
+               "botschafter", "gesandte", "gesandten", "reichskanzler", "staatssekretär", "посол", "посла", "послу",
+               "нарком", "наркома", "наркому"}
 _LEADING_ARTICLES = ("the ", "die ", "der ", "das ", "la ", "le ", "les ")
 _PATRONYMIC_RE = re.compile(
     r"(ovich|evich|ovic|evic|owitsch|ewitsch|ych|ich|ovna|evna|ichna|ovitch|evitch|"
@@ -271,9 +278,12 @@ _RU_SURNAME_SUFFIXES = [
 ]
 # Polish / German declension of names written in Latin script.
 _LATIN_SUFFIXES = [
-    ("skiego", "ski"), ("skiemu", "ski"), ("skim", "ski"), ("ckiego", "cki"), ("ckim", "cki"),
+    ("skiego", "ski"), ("skiemu", "ski"), ("skim", "ski"), ("ckiego", "cki"), ("ckiemu", "cki"), ("ckim", "cki"),
+    ("skiej", "ska"), ("ckiej", "cka"), ("ską", "ska"), ("cką", "cka"),
+    ("kiem", "ko"), ("ką", "ko"), ("ki", "ko"), ("ce", "ko"),  # Hołówko: Hołówki, Hołówce, Hołówką
     ("owi", ""), ("iem", ""), ("em", ""), ("ego", ""), ("a", ""), ("u", ""), ("s", ""),
 ]
+_CONSONANTS = set("bcćdfghjklłmnńprsśtvwzźż")
 
 
 @lru_cache(maxsize=100_000)
@@ -304,6 +314,11 @@ def inflection_variants(word: str) -> Tuple[str, ...]:
                 cand = low[: -len(suf)] + rep
                 if cand not in out:
                     out.append(cand)
+                # the Polish mobile e: Patek -> Patka, Patkiem; Pilc -> ... Szczepaniec -> Szczepańca
+                if not rep and len(cand) >= 4 and cand[-1] in "kc" and cand[-2] in _CONSONANTS:
+                    mobile = cand[:-1] + "e" + cand[-1]
+                    if mobile not in out:
+                        out.append(mobile)
     return tuple(out)
 
 

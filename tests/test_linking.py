@@ -195,3 +195,15 @@ def test_new_ids_align_to_the_references_ids_one_to_one(nlp):
     # the KB knew Joffe: a new id for him stays wrong
     assert "new:joffe" not in mapping
     assert align_new_ids(pred, ref)["new:joffe"] == "joffe_adolf"  # without a KB every reference id may be taken
+
+
+def test_polish_declension_and_titles_before_a_name(nlp):
+    # the mobile e (Patek -> Patka), -ckiemu, and an inflected title the NER kept in the span
+    doc, links = link(nlp, "Rozmowa posła Patka z Litwinowem; Patkiem.", [("posła Patka", "PERSON"), ("Patkiem", "PERSON")])
+    assert [kb for _, kb in links] == ["patek_stanislaw", "patek_stanislaw"]
+    # a name the KB lacks keeps one identity in its cases: Hołówko, Hołówki, Hołówce; Kozicki, Kozickiemu
+    text = "Tadeusz Hołówko; Hołówki; Hołówce; Stanisław Kozicki; Kozickiemu."
+    doc, links = link(nlp, text, [("Tadeusz Hołówko", "PERSON"), ("Hołówki", "PERSON"), ("Hołówce", "PERSON"),
+                                  ("Stanisław Kozicki", "PERSON"), ("Kozickiemu", "PERSON")])
+    ids = [kb for _, kb in links]
+    assert ids[0] == ids[1] == ids[2] and ids[3] == ids[4] and ids[0] != ids[3]
