@@ -112,7 +112,7 @@ class KnowledgeBaseNames:
         if self.kb is None:
             raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
                              "(kb_path in [initialize.components]) or load a saved pipeline")
-        ents = [self._with_initials(doc, e) for e in doc.ents]
+        ents = [self._relabelled(self._with_initials(doc, e)) for e in doc.ents]
         taken = [False] * len(doc)
         for e in ents:
             for k in range(e.start, e.end):
@@ -142,7 +142,7 @@ class KnowledgeBaseNames:
                 continue
             added.append(hit)
             i = hit.end
-        if added or any(e.start != o.start for e, o in zip(ents, doc.ents)):
+        if added or any(e.start != o.start or e.label != o.label for e, o in zip(ents, doc.ents)):
             doc.ents = sorted(ents + added, key=lambda s: s.start)
         return doc
 
@@ -160,6 +160,16 @@ class KnowledgeBaseNames:
                 return False
             k -= 1
         return False
+
+    def _relabelled(self, ent: Span) -> Span:
+        """A name the KB knows under one other type only takes that type: "Kronstadt" found as a PERSON,
+        "z Noëlem" as a place."""
+        if ent.label_ not in self.labels:
+            return ent
+        found = self.labels_of(ent.text)
+        if len(found) != 1 or ent.label_ in found:
+            return ent
+        return Span(ent.doc, ent.start, ent.end, label=next(iter(found)), kb_id=ent.kb_id)
 
     @staticmethod
     def _with_initials(doc: Doc, ent: Span) -> Span:

@@ -76,3 +76,13 @@ def test_a_person_takes_the_initials_before_it():
     assert ents(nlp("Dr. В. Politburo")) == [("Politburo", "ORG")]
     ruler.add_patterns([{"label": "PERSON", "pattern": "Krassin"}])
     assert ents(nlp("M. Krassin left.")) == [("Krassin", "PERSON")]
+
+
+def test_a_name_the_kb_knows_under_one_other_type_takes_it():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Kronstadt"}, {"label": "LOC", "pattern": "Litwinowem"},
+                        {"label": "LOC", "pattern": "Berlin"}])
+    nlp.add_pipe("historian_kb_names_v1").initialize(kb_path=str(KB))
+    assert ents(nlp("the Kronstadt uprising; rozmowa z Litwinowem w Berlin")) == [
+        ("Kronstadt", "LOC"), ("Litwinowem", "PERSON"), ("Berlin", "LOC")]
