@@ -4,15 +4,16 @@ A small NER trained on a few dozen documents misses names it has seen too rarely
 ("Greiser", "Westerplatte", "Симонса") although the knowledge base knows them.
 This component adds an entity wherever a capitalised run of words outside every
 entity is, by the linker's exact or normalised keys (so with the Russian and
-Polish inflection undone), a name of KB entities of one type only. It never
-changes what the NER found. A single word must not be a common word: those are
+Polish inflection undone), a name of KB entities of one type only. Of what the
+NER found it changes only the type of a name the KB knows under one other type
+("Kronstadt" taken for a person, "z Noëlem" for a place) and, below, a person's
+initials. A single word must not be a common word: those are
 learned from the training texts at `initialize`, with spaCy's stop words and the
 titles in `configs/kb_names/not_names.txt` ("Lord" is a title before it is
 Robert H. Lord). A name after an archive and a comma is the archive's fond or
 series ("AAN, MSZ, sygn. 108", "Archives diplomatiques, Z Europe, Pologne"), which
-the annotation leaves unlabelled. The one change
-to a found entity: a person takes the initials written before it ("В. И. Ленину"
-found as "И. Ленину"), which the linker needs to know who it is.
+the annotation leaves unlabelled. A person takes the initials written before
+it ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is.
 """
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Set
