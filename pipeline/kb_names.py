@@ -7,7 +7,8 @@ entity is, by the linker's exact or normalised keys (so with the Russian and
 Polish inflection undone), a name of KB entities of one type only. Of what the
 NER found it changes only the type of a name the KB knows under one other type
 ("Kronstadt" taken for a person, "z Noëlem" for a place) and, below, a person's
-initials. A single word must not be a common word: those are
+initials, and it drops a one-word name that is a common word and no KB name
+("Whether" at the start of a sentence). A single word must not be a common word: those are
 learned from the training texts at `initialize`, with spaCy's stop words and the
 titles in `configs/kb_names/not_names.txt` ("Lord" is a title before it is
 Robert H. Lord). A name after an archive and a comma is the archive's fond or
@@ -113,7 +114,7 @@ class KnowledgeBaseNames:
         if self.kb is None:
             raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
                              "(kb_path in [initialize.components]) or load a saved pipeline")
-        ents = [self._relabelled(self._with_initials(doc, e)) for e in doc.ents]
+        ents = [self._relabelled(self._with_initials(doc, e)) for e in doc.ents if not self._common_word(e)]
         taken = [False] * len(doc)
         for e in ents:
             for k in range(e.start, e.end):
@@ -143,7 +144,8 @@ class KnowledgeBaseNames:
                 continue
             added.append(hit)
             i = hit.end
-        if added or any(e.start != o.start or e.label != o.label for e, o in zip(ents, doc.ents)):
+        if added or len(ents) != len(doc.ents) or any(
+                e.start != o.start or e.label != o.label for e, o in zip(ents, doc.ents)):
             doc.ents = sorted(ents + added, key=lambda s: s.start)
         return doc
 
@@ -161,6 +163,13 @@ class KnowledgeBaseNames:
                 return False
             k -= 1
         return False
+
+    def _common_word(self, ent: Span) -> bool:
+        """A one-word name that is a common word of the training texts and no KB name: "Whether", "Rumours"."""
+        if ent.label_ not in self.labels or len(ent) != 1:
+            return False
+        low = ent[0].lower_
+        return (low in self.common or low in self._stop) and not self.labels_of(ent.text)
 
     def _relabelled(self, ent: Span) -> Span:
         """A name the KB knows under one other type only takes that type: "Kronstadt" found as a PERSON,

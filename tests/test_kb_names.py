@@ -86,3 +86,14 @@ def test_a_name_the_kb_knows_under_one_other_type_takes_it():
     nlp.add_pipe("historian_kb_names_v1").initialize(kb_path=str(KB))
     assert ents(nlp("the Kronstadt uprising; rozmowa z Litwinowem w Berlin")) == [
         ("Kronstadt", "LOC"), ("Litwinowem", "PERSON"), ("Berlin", "LOC")]
+
+
+def test_a_one_word_name_that_is_a_common_word_is_dropped_unless_the_kb_knows_it():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Whether"}, {"label": "PERSON", "pattern": "Eden"},
+                        {"label": "PERSON", "pattern": "Zorin"}])
+    train = nlp.make_doc("whether the garden of eden was there")
+    nlp.add_pipe("historian_kb_names_v1").initialize(lambda: [Example(train.copy(), train)], kb_path=str(KB))
+    # "whether" is a common word; "eden" is one too, but the KB knows Eden; "Zorin" is no common word
+    assert ents(nlp("Whether Eden agreed, Zorin did not say.")) == [("Eden", "PERSON"), ("Zorin", "PERSON")]
