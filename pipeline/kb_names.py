@@ -14,7 +14,9 @@ titles in `configs/kb_names/not_names.txt` ("Lord" is a title before it is
 Robert H. Lord). A name after an archive and a comma is the archive's fond or
 series ("AAN, MSZ, sygn. 108", "Archives diplomatiques, Z Europe, Pologne"), which
 the annotation leaves unlabelled. A person takes the initials written before
-it ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is.
+it ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is,
+and loses the titles the NER took in ("Marszałek Edward Śmigły-Rydz", "M. Krassin"),
+which ANNOTATION.md keeps out of PERSON spans.
 """
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Set
@@ -114,7 +116,8 @@ class KnowledgeBaseNames:
         if self.kb is None:
             raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
                              "(kb_path in [initialize.components]) or load a saved pipeline")
-        ents = [self._relabelled(self._with_initials(doc, e)) for e in doc.ents if not self._common_word(e)]
+        ents = [self._relabelled(self._with_initials(doc, self._without_title(e))) for e in doc.ents
+                if not self._common_word(e)]
         taken = [False] * len(doc)
         for e in ents:
             for k in range(e.start, e.end):
@@ -163,6 +166,14 @@ class KnowledgeBaseNames:
                 return False
             k -= 1
         return False
+
+    def _without_title(self, ent: Span) -> Span:
+        """A person's span starts after the titles the NER took in: "Marszałek Edward Śmigły", "M. Krassin"."""
+        start = ent.start
+        while ent.label_ == "PERSON" and start < ent.end - 1 and (
+                ent.doc[start].lower_ in self.not_names or is_honorific(ent.doc[start].text)):
+            start += 1
+        return ent if start == ent.start else Span(ent.doc, start, ent.end, label=ent.label, kb_id=ent.kb_id)
 
     def _common_word(self, ent: Span) -> bool:
         """A one-word name that is a common word of the training texts and no KB name: "Whether", "Rumours"."""

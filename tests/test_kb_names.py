@@ -97,3 +97,10 @@ def test_a_one_word_name_that_is_a_common_word_is_dropped_unless_the_kb_knows_it
     nlp.add_pipe("historian_kb_names_v1").initialize(lambda: [Example(train.copy(), train)], kb_path=str(KB))
     # "whether" is a common word; "eden" is one too, but the KB knows Eden; "Zorin" is no common word
     assert ents(nlp("Whether Eden agreed, Zorin did not say.")) == [("Eden", "PERSON"), ("Zorin", "PERSON")]
+
+
+def test_a_persons_span_starts_after_the_titles(nlp):
+    doc = nlp.make_doc("Marszałek Edward Śmigły-Rydz i M. Curzon")
+    doc.ents = [Span(doc, 0, 5, label="PERSON"), Span(doc, 6, 8, label="PERSON")]
+    doc = nlp.get_pipe("historian_kb_names_v1")(doc)
+    assert ents(doc) == [("Edward Śmigły-Rydz", "PERSON"), ("Curzon", "PERSON")]
