@@ -8,7 +8,8 @@ Polish inflection undone), a name of KB entities of one type only. Of what the
 NER found it changes only the type of a name the KB knows under one other type
 ("Kronstadt" taken for a person, "z Noëlem" for a place) and, below, a person's
 initials, and it drops a one-word name that is a common word and no KB name
-("Whether" at the start of a sentence). A single word must not be a common word: those are
+("Whether" at the start of a sentence), and a place used as an adjective ("the
+Upper Silesian plebiscite": the contract labels no adjectives). A single word must not be a common word: those are
 learned from the training texts at `initialize`, with spaCy's stop words and the
 titles in `configs/kb_names/not_names.txt` ("Lord" is a title before it is
 Robert H. Lord). A name after an archive and a comma is the archive's fond or
@@ -34,10 +35,13 @@ STOP_WORD_LANGS = ("en", "de", "pl", "ru", "fr")
 
 
 @Language.factory("historian_kb_names_v1", assigns=["doc.ents"], requires=["doc.ents"],
-                  default_config={"labels": ["PERSON", "ORG", "LOC"], "max_words": 4, "min_chars": 4},
+                  default_config={"labels": ["PERSON", "ORG", "LOC"], "max_words": 4, "min_chars": 4,
+                                  "adjective_endings": ["ian", "ish", "ese", "ic"]},
                   default_score_weights={"ents_f": None, "ents_p": None, "ents_r": None})
-def make_kb_names(nlp: Language, name: str, labels: List[str], max_words: int, min_chars: int) -> "KnowledgeBaseNames":
-    return KnowledgeBaseNames(nlp, name, labels=labels, max_words=max_words, min_chars=min_chars)
+def make_kb_names(nlp: Language, name: str, labels: List[str], max_words: int, min_chars: int,
+                  adjective_endings: List[str]) -> "KnowledgeBaseNames":
+    return KnowledgeBaseNames(nlp, name, labels=labels, max_words=max_words, min_chars=min_chars,
+                              adjective_endings=adjective_endings)
 
 
 def _stop_words() -> Set[str]:
@@ -59,8 +63,9 @@ class KnowledgeBaseNames:
     """Adds PERSON/ORG/LOC spans for KB names outside the predicted entities; persons take their initials."""
 
     def __init__(self, nlp: Language, name: str = "historian_kb_names_v1", *, labels=("PERSON", "ORG", "LOC"),
-                 max_words: int = 4, min_chars: int = 4):
+                 max_words: int = 4, min_chars: int = 4, adjective_endings=("ian", "ish", "ese", "ic")):
         self.name = name
+        self.adjective_endings = tuple(adjective_endings)
         self.labels = tuple(labels)
         self.max_words = max_words
         self.min_chars = min_chars
@@ -117,7 +122,7 @@ class KnowledgeBaseNames:
             raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
                              "(kb_path in [initialize.components]) or load a saved pipeline")
         ents = [self._relabelled(self._with_initials(doc, self._without_title(e))) for e in doc.ents
-                if not self._common_word(e)]
+                if not self._common_word(e) and not self._adjective(e)]
         taken = [False] * len(doc)
         for e in ents:
             for k in range(e.start, e.end):
@@ -175,6 +180,12 @@ class KnowledgeBaseNames:
             start += 1
         return ent if start == ent.start else Span(ent.doc, start, ent.end, label=ent.label, kb_id=ent.kb_id)
 
+    def _adjective(self, ent: Span) -> bool:
+        """A place that is an adjective before a noun: "the Upper Silesian plebiscite", "a Baltic state"."""
+        doc = ent.doc
+        return ent.label_ == "LOC" and ent.end < len(doc) and doc[ent.end].is_lower and doc[ent.end].is_alpha \
+            and any(ent[-1].lower_.endswith(e) for e in self.adjective_endings)
+
     def _common_word(self, ent: Span) -> bool:
         """A one-word name that is a common word of the training texts and no KB name: "Whether", "Rumours"."""
         if ent.label_ not in self.labels or len(ent) != 1:
@@ -210,6 +221,7 @@ class KnowledgeBaseNames:
         path.mkdir(parents=True, exist_ok=True)
         write_entities(path / "kb.jsonl", self.kb.entities.values() if self.kb is not None else [])
         srsly.write_json(path / "cfg.json", {"labels": list(self.labels), "max_words": self.max_words,
+                                             "adjective_endings": list(self.adjective_endings),
                                              "min_chars": self.min_chars, "common": sorted(self.common),
                                              "not_names": sorted(self.not_names)})
 
@@ -218,6 +230,7 @@ class KnowledgeBaseNames:
         cfg = srsly.read_json(path / "cfg.json")
         self.labels = tuple(cfg["labels"])
         self.max_words, self.min_chars = cfg["max_words"], cfg["min_chars"]
+        self.adjective_endings = tuple(cfg.get("adjective_endings", self.adjective_endings))
         self.common, self.not_names = set(cfg["common"]), set(cfg["not_names"])
         entities, errors = read_kb(path / "kb.jsonl")
         if errors:

@@ -104,3 +104,13 @@ def test_a_persons_span_starts_after_the_titles(nlp):
     doc.ents = [Span(doc, 0, 5, label="PERSON"), Span(doc, 6, 8, label="PERSON")]
     doc = nlp.get_pipe("historian_kb_names_v1")(doc)
     assert ents(doc) == [("Edward Śmigły-Rydz", "PERSON"), ("Curzon", "PERSON")]
+
+
+def test_a_place_used_as_an_adjective_is_no_entity():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "LOC", "pattern": "Upper Silesian"}, {"label": "LOC", "pattern": "Baltic"},
+                        {"label": "LOC", "pattern": "Kronstadt"}])
+    nlp.add_pipe("historian_kb_names_v1").initialize(kb_path=str(KB))
+    assert ents(nlp("the Upper Silesian plebiscite; the Kronstadt uprising; ships in the Baltic.")) == [
+        ("Kronstadt", "LOC"), ("Baltic", "LOC")]
