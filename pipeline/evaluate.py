@@ -36,7 +36,7 @@ def evaluate_docs(nlp: Language, refs: List[Doc], disable: Iterable[str] = ()) -
         "ents_per_type": {k: v for k, v in (ner["ents_per_type"] or {}).items()},
     }
     for name, proc in nlp.pipeline:
-        if name in disable or name in ("tok2vec", "transformer", "ner", "entity_ruler", "kb_names", "sentences", "sentencizer"):
+        if name in disable or name in ("tok2vec", "transformer", "ner", "entity_ruler", "entity_repair", "sentences", "sentencizer"):
             continue
         if hasattr(proc, "score"):
             scores.update(proc.score(examples))

@@ -1,23 +1,26 @@
-"""Names the NER missed, found in the knowledge base.
+"""Entity repair after the NER: names it missed that the knowledge base knows, and spans the contract forbids.
 
 A small NER trained on a few dozen documents misses names it has seen too rarely
-("Greiser", "Westerplatte", "Симонса") although the knowledge base knows them.
-This component adds an entity wherever a capitalised run of words outside every
-entity is, by the linker's exact or normalised keys (so with the Russian and
-Polish inflection undone), a name of KB entities of one type only. Of what the
-NER found it changes only the type of a name the KB knows under one other type
-("Kronstadt" taken for a person, "z Noëlem" for a place) and, below, a person's
-initials, and it drops a one-word name that is a common word and no KB name
-("Whether" at the start of a sentence), and a place used as an adjective ("the
-Upper Silesian plebiscite": the contract labels no adjectives). A single word must not be a common word: those are
-learned from the training texts at `initialize`, with spaCy's stop words and the
-titles in `configs/kb_names/not_names.txt` ("Lord" is a title before it is
-Robert H. Lord). A name after an archive and a comma is the archive's fond or
-series ("AAN, MSZ, sygn. 108", "Archives diplomatiques, Z Europe, Pologne"), which
-the annotation leaves unlabelled. A person takes the initials written before
-it ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is,
-and loses the titles the NER took in ("Marszałek Edward Śmigły-Rydz", "M. Krassin"),
-which ANNOTATION.md keeps out of PERSON spans.
+("Greiser", "Westerplatte", "Симонса") although the knowledge base knows them,
+and it draws spans ANNOTATION.md rules out. This component, between the NER and
+the linker:
+
+- adds an entity wherever a capitalised run of words outside every entity is, by
+  the linker's exact or normalised keys (so with Russian and Polish inflection
+  undone), a name of KB entities of one type only; a single word must not be a
+  common word (learned from the training texts at `initialize`, with spaCy's stop
+  words and the titles in `configs/entity_repair/not_names.txt`: "Lord" is a title
+  before it is Robert H. Lord), and a name after an archive and a comma is the
+  archive's fond or series ("AAN, MSZ, sygn. 108"), which the annotation leaves
+  unlabelled;
+- gives a name the KB knows under one other type only that type ("Kronstadt"
+  taken for a person, "z Noëlem" for a place);
+- drops a one-word entity that is a common word and no KB name ("Whether" at the
+  start of a sentence), and a place used as an adjective ("the Upper Silesian
+  plebiscite": the contract labels no adjectives);
+- lets a person's span lose the titles the NER took in ("Marszałek Edward
+  Śmigły-Rydz", "M. Krassin") and take the initials written before it
+  ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is.
 """
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Set
@@ -34,13 +37,13 @@ from .normalization import has_cyrillic, is_honorific, lemma_key, norm_key, phra
 STOP_WORD_LANGS = ("en", "de", "pl", "ru", "fr")
 
 
-@Language.factory("historian_kb_names_v1", assigns=["doc.ents"], requires=["doc.ents"],
+@Language.factory("historian_entity_repair_v1", assigns=["doc.ents"], requires=["doc.ents"],
                   default_config={"labels": ["PERSON", "ORG", "LOC"], "max_words": 4, "min_chars": 4,
                                   "adjective_endings": ["ian", "ish", "ese", "ic"]},
                   default_score_weights={"ents_f": None, "ents_p": None, "ents_r": None})
-def make_kb_names(nlp: Language, name: str, labels: List[str], max_words: int, min_chars: int,
-                  adjective_endings: List[str]) -> "KnowledgeBaseNames":
-    return KnowledgeBaseNames(nlp, name, labels=labels, max_words=max_words, min_chars=min_chars,
+def make_entity_repair(nlp: Language, name: str, labels: List[str], max_words: int, min_chars: int,
+                  adjective_endings: List[str]) -> "EntityRepair":
+    return EntityRepair(nlp, name, labels=labels, max_words=max_words, min_chars=min_chars,
                               adjective_endings=adjective_endings)
 
 
@@ -59,10 +62,10 @@ def _is_initial(tok) -> bool:
     return not is_honorific(text) and len(text) >= 2 and text.endswith(".") and all(len(p) == 1 and p.isupper() for p in text[:-1].split("."))
 
 
-class KnowledgeBaseNames:
+class EntityRepair:
     """Adds PERSON/ORG/LOC spans for KB names outside the predicted entities; persons take their initials."""
 
-    def __init__(self, nlp: Language, name: str = "historian_kb_names_v1", *, labels=("PERSON", "ORG", "LOC"),
+    def __init__(self, nlp: Language, name: str = "historian_entity_repair_v1", *, labels=("PERSON", "ORG", "LOC"),
                  max_words: int = 4, min_chars: int = 4, adjective_endings=("ian", "ish", "ese", "ic")):
         self.name = name
         self.adjective_endings = tuple(adjective_endings)
@@ -225,7 +228,7 @@ class KnowledgeBaseNames:
                                              "min_chars": self.min_chars, "common": sorted(self.common),
                                              "not_names": sorted(self.not_names)})
 
-    def from_disk(self, path, exclude=tuple()) -> "KnowledgeBaseNames":
+    def from_disk(self, path, exclude=tuple()) -> "EntityRepair":
         path = Path(path)
         cfg = srsly.read_json(path / "cfg.json")
         self.labels = tuple(cfg["labels"])

@@ -15,10 +15,10 @@ def nlp():
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "PERSON", "pattern": "Curzon"}, {"label": "ARCHIVE", "pattern": "AAN"}])
-    names = nlp.add_pipe("historian_kb_names_v1")
+    names = nlp.add_pipe("historian_entity_repair_v1")
     train = nlp.make_doc("The baltic trade and the senat were discussed.")  # lower-case words seen in training
     names.initialize(lambda: [Example(train.copy(), train)], nlp=nlp, kb_path=str(KB),
-                     rules_path=str(ROOT / "configs" / "kb_names"))
+                     rules_path=str(ROOT / "configs" / "entity_repair"))
     return nlp
 
 
@@ -52,17 +52,17 @@ def test_round_trip(nlp, tmp_path):
     loaded = spacy.load(tmp_path / "p")
     text = "Greiser met Curzon in Kronstadt."
     assert ents(loaded(text)) == ents(nlp(text))
-    assert loaded.get_pipe("historian_kb_names_v1").common == nlp.get_pipe("historian_kb_names_v1").common
+    assert loaded.get_pipe("historian_entity_repair_v1").common == nlp.get_pipe("historian_entity_repair_v1").common
 
 
 def test_scores_the_entities():
-    from pipeline.kb_names import KnowledgeBaseNames
+    from pipeline.entity_repair import EntityRepair
 
     nlp = spacy.blank("en")
     doc = nlp.make_doc("Greiser spoke.")
     ref = doc.copy()
     ref.ents = [Span(ref, 0, 1, label="PERSON")]
-    scores = KnowledgeBaseNames(nlp).score([Example(doc, ref)])
+    scores = EntityRepair(nlp).score([Example(doc, ref)])
     assert scores["ents_r"] == 0.0
 
 
@@ -70,7 +70,7 @@ def test_a_person_takes_the_initials_before_it():
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "PERSON", "pattern": "И. Ленину"}, {"label": "ORG", "pattern": "Politburo"}])
-    nlp.add_pipe("historian_kb_names_v1").initialize(kb_path=str(KB))
+    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
     assert ents(nlp("Письма В. И. Ленину о работе.")) == [("В. И. Ленину", "PERSON")]
     # only persons, and only initials: "M." before a name is Monsieur
     assert ents(nlp("Dr. В. Politburo")) == [("Politburo", "ORG")]
@@ -83,7 +83,7 @@ def test_a_name_the_kb_knows_under_one_other_type_takes_it():
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "PERSON", "pattern": "Kronstadt"}, {"label": "LOC", "pattern": "Litwinowem"},
                         {"label": "LOC", "pattern": "Berlin"}])
-    nlp.add_pipe("historian_kb_names_v1").initialize(kb_path=str(KB))
+    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
     assert ents(nlp("the Kronstadt uprising; rozmowa z Litwinowem w Berlin")) == [
         ("Kronstadt", "LOC"), ("Litwinowem", "PERSON"), ("Berlin", "LOC")]
 
@@ -94,7 +94,7 @@ def test_a_one_word_name_that_is_a_common_word_is_dropped_unless_the_kb_knows_it
     ruler.add_patterns([{"label": "PERSON", "pattern": "Whether"}, {"label": "PERSON", "pattern": "Eden"},
                         {"label": "PERSON", "pattern": "Zorin"}])
     train = nlp.make_doc("whether the garden of eden was there")
-    nlp.add_pipe("historian_kb_names_v1").initialize(lambda: [Example(train.copy(), train)], kb_path=str(KB))
+    nlp.add_pipe("historian_entity_repair_v1").initialize(lambda: [Example(train.copy(), train)], kb_path=str(KB))
     # "whether" is a common word; "eden" is one too, but the KB knows Eden; "Zorin" is no common word
     assert ents(nlp("Whether Eden agreed, Zorin did not say.")) == [("Eden", "PERSON"), ("Zorin", "PERSON")]
 
@@ -102,7 +102,7 @@ def test_a_one_word_name_that_is_a_common_word_is_dropped_unless_the_kb_knows_it
 def test_a_persons_span_starts_after_the_titles(nlp):
     doc = nlp.make_doc("Marszałek Edward Śmigły-Rydz i M. Curzon")
     doc.ents = [Span(doc, 0, 5, label="PERSON"), Span(doc, 6, 8, label="PERSON")]
-    doc = nlp.get_pipe("historian_kb_names_v1")(doc)
+    doc = nlp.get_pipe("historian_entity_repair_v1")(doc)
     assert ents(doc) == [("Edward Śmigły-Rydz", "PERSON"), ("Curzon", "PERSON")]
 
 
@@ -111,6 +111,6 @@ def test_a_place_used_as_an_adjective_is_no_entity():
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "LOC", "pattern": "Upper Silesian"}, {"label": "LOC", "pattern": "Baltic"},
                         {"label": "LOC", "pattern": "Kronstadt"}])
-    nlp.add_pipe("historian_kb_names_v1").initialize(kb_path=str(KB))
+    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
     assert ents(nlp("the Upper Silesian plebiscite; the Kronstadt uprising; ships in the Baltic.")) == [
         ("Kronstadt", "LOC"), ("Baltic", "LOC")]
