@@ -77,6 +77,7 @@ class EntityRepair:
         self.common: Set[str] = set()  # lower-case words of the training texts
         self.not_names: Set[str] = set()
         self._stop = _stop_words()
+        self._labels_cache: Dict[str, Dict[str, List[str]]] = {}
 
     # -- setup -------------------------------------------------------------
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
@@ -96,22 +97,31 @@ class EntityRepair:
 
     def _set_entities(self, entities) -> None:
         self.kb = KnowledgeBase(entities)
+        self._labels_cache = {}
         self.exact_case = {n for e in self.kb.entities.values() for n in e.names}
 
     # -- matching ----------------------------------------------------------
     def labels_of(self, text: str) -> Dict[str, List[str]]:
-        """KB entity ids per label whose names match `text` exactly or by normalised key."""
-        kb = self.kb
-        found = {}
-        for label in self.labels:
-            ids = kb.exact.get((label, text.casefold()))
-            if not ids:
-                ids = next((kb.norm[(label, norm_key(v))] for v in phrase_variants(text)
-                            if (label, norm_key(v)) in kb.norm), None)
-            if not ids and has_cyrillic(text):
-                ids = kb.norm.get((label, "~" + lemma_key(text)))
-            if ids:
-                found[label] = ids
+        """KB entity ids per label whose names match `text` exactly or by normalised key (cached per text)."""
+        found = self._labels_cache.get(text)
+        if found is None:
+            kb = self.kb
+            folded = text.casefold()
+            keys = None
+            found = {}
+            for label in self.labels:
+                ids = kb.exact.get((label, folded))
+                if not ids:
+                    if keys is None:  # the normalised keys, once for all labels
+                        keys = [norm_key(v) for v in phrase_variants(text)]
+                        if has_cyrillic(text):
+                            keys.append("~" + lemma_key(text))
+                    ids = next((kb.norm[(label, k)] for k in keys if (label, k) in kb.norm), None)
+                if ids:
+                    found[label] = ids
+            if len(self._labels_cache) > 200_000:
+                self._labels_cache.clear()
+            self._labels_cache[text] = found
         return found
 
     def _single_word_ok(self, tok) -> bool:
