@@ -20,7 +20,8 @@ the linker:
   plebiscite": the contract labels no adjectives);
 - lets a person's span lose the titles the NER took in ("Marszałek Edward
   Śmigły-Rydz", "M. Krassin") and take the initials written before it
-  ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is.
+  ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is,
+  and the rest of a name cut at a hyphen ("В.А. Антонову-Овсеенко").
 """
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Set
@@ -136,6 +137,7 @@ class EntityRepair:
                              "(kb_path in [initialize.components]) or load a saved pipeline")
         ents = [self._relabelled(self._with_initials(doc, self._without_title(e))) for e in doc.ents
                 if not self._common_word(e) and not self._adjective(e)]
+        ents = self._hyphen_completed(doc, ents)
         taken = [False] * len(doc)
         for e in ents:
             for k in range(e.start, e.end):
@@ -166,7 +168,7 @@ class EntityRepair:
             added.append(hit)
             i = hit.end
         if added or len(ents) != len(doc.ents) or any(
-                e.start != o.start or e.label != o.label for e, o in zip(ents, doc.ents)):
+                e.start != o.start or e.end != o.end or e.label != o.label for e, o in zip(ents, doc.ents)):
             doc.ents = sorted(ents + added, key=lambda s: s.start)
         return doc
 
@@ -184,6 +186,21 @@ class EntityRepair:
                 return False
             k -= 1
         return False
+
+    @staticmethod
+    def _hyphen_completed(doc: Doc, ents: List[Span]) -> List[Span]:
+        """A person cut at a hyphen takes the rest of the name: "В.А. Антонову-Овсеенко" found as
+        "В.А. Антонову"; two entities joined by a hyphen ("the Stresemann-Chicherin talks") stay two."""
+        starts = {e.start for e in ents}
+        out = []
+        for e in ents:
+            k = e.end
+            if e.label_ == "PERSON" and k + 1 < len(doc) and doc[k].text in "-‐" and not doc[k - 1].whitespace_ \
+                    and not doc[k].whitespace_ and doc[k + 1].is_title and (k + 1) not in starts \
+                    and not doc[k + 1].ent_type_:
+                e = Span(doc, e.start, k + 2, label=e.label, kb_id=e.kb_id)
+            out.append(e)
+        return out
 
     def _without_title(self, ent: Span) -> Span:
         """A person's span starts after the titles the NER took in: "Marszałek Edward Śmigły", "M. Krassin"."""

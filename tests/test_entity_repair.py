@@ -114,3 +114,13 @@ def test_a_place_used_as_an_adjective_is_no_entity():
     nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
     assert ents(nlp("the Upper Silesian plebiscite; the Kronstadt uprising; ships in the Baltic.")) == [
         ("Kronstadt", "LOC"), ("Baltic", "LOC")]
+
+
+def test_a_person_cut_at_a_hyphen_takes_the_rest_and_two_names_stay_two():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Антонову"}, {"label": "PERSON", "pattern": "Stresemann"},
+                        {"label": "PERSON", "pattern": "Chicherin"}])
+    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
+    assert ents(nlp("Указание Антонову-Овсеенко.")) == [("Антонову-Овсеенко", "PERSON")]
+    assert ents(nlp("The Stresemann-Chicherin talks.")) == [("Stresemann", "PERSON"), ("Chicherin", "PERSON")]
