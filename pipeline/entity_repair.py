@@ -14,7 +14,8 @@ the linker:
   archive's fond or series ("AAN, MSZ, sygn. 108"), which the annotation leaves
   unlabelled;
 - gives a name the KB knows under one other type only that type ("Kronstadt"
-  taken for a person, "z Noëlem" for a place);
+  taken for a person, "z Noëlem" for a place, "League of Nations Archives" for an
+  organisation);
 - drops a one-word entity that is a common word and no KB name ("Whether" at the
   start of a sentence), and a place used as an adjective ("the Upper Silesian
   plebiscite": the contract labels no adjectives);
@@ -36,6 +37,7 @@ from .kb import KnowledgeBase, read_kb, write_entities
 from .normalization import has_cyrillic, is_honorific, lemma_key, norm_key, phrase_variants
 
 STOP_WORD_LANGS = ("en", "de", "pl", "ru", "fr")
+RETYPED = ("ARCHIVE",)  # also corrected to or from, never added: the archive patterns add archives
 
 
 @Language.factory("historian_entity_repair_v1", assigns=["doc.ents"], requires=["doc.ents"],
@@ -78,7 +80,7 @@ class EntityRepair:
         self.common: Set[str] = set()  # lower-case words of the training texts
         self.not_names: Set[str] = set()
         self._stop = _stop_words()
-        self._labels_cache: Dict[str, Dict[str, List[str]]] = {}
+        self._labels_cache: Dict[tuple, Dict[str, List[str]]] = {}
 
     # -- setup -------------------------------------------------------------
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
@@ -87,7 +89,7 @@ class EntityRepair:
         entities, errors = read_kb(Path(kb_path or "configs/knowledge_base.jsonl"))
         if errors:
             raise ValueError(f"[{self.name}] invalid knowledge base {kb_path}:\n" + "\n".join(errors))
-        self._set_entities([e for e in entities if e.type in self.labels])
+        self._set_entities([e for e in entities if e.type in self.labels + RETYPED])
         if rules_path:
             path = Path(rules_path)
             path = path / "not_names.txt" if path.is_dir() else path
@@ -102,15 +104,16 @@ class EntityRepair:
         self.exact_case = {n for e in self.kb.entities.values() for n in e.names}
 
     # -- matching ----------------------------------------------------------
-    def labels_of(self, text: str) -> Dict[str, List[str]]:
+    def labels_of(self, text: str, labels: Optional[tuple] = None) -> Dict[str, List[str]]:
         """KB entity ids per label whose names match `text` exactly or by normalised key (cached per text)."""
-        found = self._labels_cache.get(text)
+        labels = labels or self.labels
+        found = self._labels_cache.get((text, labels))
         if found is None:
             kb = self.kb
             folded = text.casefold()
             keys = None
             found = {}
-            for label in self.labels:
+            for label in labels:
                 ids = kb.exact.get((label, folded))
                 if not ids:
                     if keys is None:  # the normalised keys, once for all labels
@@ -122,7 +125,7 @@ class EntityRepair:
                     found[label] = ids
             if len(self._labels_cache) > 200_000:
                 self._labels_cache.clear()
-            self._labels_cache[text] = found
+            self._labels_cache[(text, labels)] = found
         return found
 
     def _single_word_ok(self, tok) -> bool:
@@ -226,9 +229,10 @@ class EntityRepair:
     def _relabelled(self, ent: Span) -> Span:
         """A name the KB knows under one other type only takes that type: "Kronstadt" found as a PERSON,
         "z Noëlem" as a place."""
-        if ent.label_ not in self.labels:
+        kinds = self.labels + RETYPED
+        if ent.label_ not in kinds:
             return ent
-        found = self.labels_of(ent.text)
+        found = self.labels_of(ent.text, kinds)
         if len(found) != 1 or ent.label_ in found:
             return ent
         return Span(ent.doc, ent.start, ent.end, label=next(iter(found)), kb_id=ent.kb_id)

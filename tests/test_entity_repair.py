@@ -82,10 +82,12 @@ def test_a_name_the_kb_knows_under_one_other_type_takes_it():
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "PERSON", "pattern": "Kronstadt"}, {"label": "LOC", "pattern": "Litwinowem"},
-                        {"label": "LOC", "pattern": "Berlin"}])
+                        {"label": "LOC", "pattern": "Berlin"}, {"label": "ORG", "pattern": "League of Nations Archives"}])
     nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
     assert ents(nlp("the Kronstadt uprising; rozmowa z Litwinowem w Berlin")) == [
         ("Kronstadt", "LOC"), ("Litwinowem", "PERSON"), ("Berlin", "LOC")]
+    # an archive taken for an organisation is an archive again, so its citations keep it
+    assert ents(nlp("League of Nations Archives, R 3712, f. 14.")) == [("League of Nations Archives", "ARCHIVE")]
 
 
 def test_a_one_word_name_that_is_a_common_word_is_dropped_unless_the_kb_knows_it():
