@@ -448,6 +448,7 @@ class CitationComponent:
         previous: Dict[str, Optional[dict]] = {}  # "Ibid." follows the previous footnote (or body paragraph)
         last_archival: Dict[str, dict] = {}  # the last archival citation, even when a book came after it
         default_archive = None
+        header_open, body_seen = True, 0
         ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
         archives = [e for e in ents if e.label_ == "ARCHIVE"]
         places_all = [(e.start_char, e.text) for e in ents if e.label_ == "LOC"]
@@ -463,8 +464,12 @@ class CitationComponent:
             orgs = [(a - s0, b - s0) for a, b in orgs_all if s0 <= a < s1]
             found = self.parser.parse(text, arch, previous.get(kind), default_archive, places,
                                       fallback=last_archival.get(kind), orgs=orgs)
-            if k == 0 and kind == "body":
+            if header_open and kind == "body":
+                # the header: the first body paragraph that names an archive, one of the first two and
+                # before any entry ("Calendar of documents." / "Politisches Archiv ..., Berlin.")
                 default_archive = self.parser.header_archive(arch, found, text)
+                body_seen += 1
+                header_open = default_archive is None and not found and body_seen < 2
             previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None
             if found:
                 last_archival[kind] = found[-1]

@@ -191,6 +191,17 @@ def test_a_book_in_a_calendar_is_no_archival_citation(rule_nlp):
     assert doc._.citations == []
 
 
+def test_a_header_in_two_paragraphs_still_names_the_archive(rule_nlp):
+    doc = rule_nlp("Calendar of documents, 1923.\n\nPolitisches Archiv des Auswärtigen Amts (PA AA), Berlin.\n\n"
+                   "Telegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.")
+    assert [_key(c) for c in doc._.citations] == [("pa_aa", None, None, "R 9389", "201")]
+    # an archive named after the entries have begun is no header
+    doc = rule_nlp("Calendar.\n\nTelegram from Dirksen to Bülow, 1.10.1931, R 9388, Bl. 2.\n\n"
+                   "Politisches Archiv des Auswärtigen Amts (PA AA), Berlin.\n\n"
+                   "Telegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.")
+    assert [_key(c)[0] for c in doc._.citations] == [None, None]
+
+
 def test_header_archive_is_the_one_the_kb_knows(rule_nlp):
     # the NER may take the office that holds the archive for a second archive the KB does not know
     from spacy.tokens import Span
