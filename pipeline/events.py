@@ -749,11 +749,29 @@ class EventExtractor:
     def _date_place(self, doc, sent, tok, sent_ents) -> Tuple[Optional[dict], Optional[dict]]:
         date = self._date(doc, sent, tok, sent_ents)
         place = None
+        cues, far = self._cue("place_cues") or {"from"}, self._cue("place_cues_any_distance") or {"from"}
+        sent_from = self.lexicon().get(tok.lower_, {}).get("type") == "COMMUNICATION"
+        roles = self._cue("role_words")
         for e in sent_ents:
-            if e.label_ == "LOC" and e.start > 0 and doc[e.start - 1].lower_ in self.rules.get("place_cues", ["from"]):
-                if doc[e.start - 1].lower_ == "from" or abs(e.start - tok.i) <= 8:
+            if e.label_ == "LOC" and e.start > 0 and doc[e.start - 1].lower_ in cues:
+                cue = doc[e.start - 1].lower_
+                if sent_from and cue not in far and e.start > 1 and (
+                        doc[e.start - 2].ent_type_ in ("PERSON", "ORG") or doc[e.start - 2].lower_ in roles):
+                    continue  # "telegraphed to Chicherin in Moscow", "the ambassador in Paris": where the addressee is
+                if cue in far or abs(e.start - tok.i) <= 8:
                     place = _arg(e)
                     break
+            if e.label_ == "LOC" and e.start > 1 and doc[e.start - 1].text == "(" and e.end < len(doc) and \
+                    doc[e.end].text == ")" and doc[e.start - 2].ent_type_ == "PERSON" and abs(e.start - tok.i) <= 8:
+                place = _arg(e)  # "Letter from Chicherin (Wiesbaden) to Dirksen"
+                break
+        if place is None and date is not None and date.get("start") is not None:
+            # the formula of a calendar entry or a footnote: "Telegram from Dirksen to Bülow, Moscow, 1.10.1931"
+            d0 = next((e for e in sent_ents if e.label_ == "DATE" and e.start_char == date["start"]), None)
+            if d0 is not None and d0.start >= 3 and doc[d0.start - 1].text == ",":
+                loc = next((e for e in sent_ents if e.label_ == "LOC" and e.end == d0.start - 1), None)
+                if loc is not None and loc.start > 0 and doc[loc.start - 1].text in (",", "("):
+                    place = _arg(loc)
         return date, place
 
     # ---------------------------------------------------------------- io
@@ -925,9 +943,10 @@ def gold_event_units(doc: Doc) -> List[dict]:
             if not core[1] or not core[2]:
                 continue
         dates = [a.get("date") or {} for a in args.get("date", [])]
+        places = [a.get("entity_id") for a in args.get("place", []) if a.get("entity_id")]
         units.append({"segment": seg_of(ev["trigger"][0]), "core": core,
-                      "date": dates[0].get("value") if dates else None})
-    # a unit without a date takes the date of the same event in a linked footnote/body segment
+                      "date": dates[0].get("value") if dates else None, "place": places[0] if places else None})
+    # a unit without a date (or place) takes that of the same event in a linked footnote/body segment
     fn_seg = {s["number"]: k for k, s in enumerate(segments) if s["kind"] == "footnote"}
     links = defaultdict(set)
     for k, s in enumerate(segments):
@@ -936,11 +955,12 @@ def gold_event_units(doc: Doc) -> List[dict]:
                 links[k].add(fn_seg[m["number"]])
                 links[fn_seg[m["number"]]].add(k)
     for u in units:
-        if u["date"] is None:
-            for v in units:
-                if v is not u and v["core"] == u["core"] and v["segment"] in links[u["segment"]] and v["date"]:
-                    u["date"] = v["date"]
-                    break
+        for field in ("date", "place"):
+            if u[field] is None:
+                for v in units:
+                    if v is not u and v["core"] == u["core"] and v["segment"] in links[u["segment"]] and v[field]:
+                        u[field] = v[field]
+                        break
     return units
 
 
@@ -951,8 +971,10 @@ def pred_event_units(doc: Doc, id_map: Optional[Dict[str, str]] = None) -> List[
         core = _core(ev)
         if id_map:
             core = (core[0],) + tuple(frozenset(id_map.get(x, x) for x in ids) for ids in core[1:])
+        place = (ev.get("place") or {}).get("entity_id")
+        place = id_map.get(place, place) if id_map else place
         for seg in ev.get("segments", [ev.get("segment")]):
-            units.append({"segment": seg, "core": core, "date": (ev.get("date") or {}).get("value")})
+            units.append({"segment": seg, "core": core, "date": (ev.get("date") or {}).get("value"), "place": place})
     return units
 
 
@@ -969,22 +991,27 @@ def score_events(examples: Iterable[Example], known_ids: Optional[set] = None,
     Arguments match by entity id; an entity the KB lacks matches through its mentions
     (see `align_new_ids`), so a well-clustered new name is not counted wrong. With the
     date, the values must be equal: an event the text leaves undated matches only
-    when no date is predicted.
+    when no date is predicted. The place (where a document was sent from, where a
+    meeting was held) is scored on the matched events that have one in the gold.
     """
-    tp = tp_date = n_pred = n_gold = 0
+    tp = tp_date = n_pred = n_gold = place_gold = place_ok = 0
     for eg in examples:
-        gold = {(u["segment"], u["core"]): u["date"] for u in gold_event_units(eg.reference)}
+        gold = {(u["segment"], u["core"]): u for u in gold_event_units(eg.reference)}
         pred = {}
         id_map = align_new_ids(eg.predicted, eg.reference, known_ids, new_prefix)
         for u in pred_event_units(eg.predicted, id_map):
-            pred.setdefault((u["segment"], u["core"]), u["date"])
+            pred.setdefault((u["segment"], u["core"]), u)
         n_gold += len(gold)
         n_pred += len(pred)
-        for key, date in pred.items():
+        for key, u in pred.items():
             if key in gold:
                 tp += 1
-                tp_date += int(date == gold[key])  # an undated event matches when none is predicted
+                tp_date += int(u["date"] == gold[key]["date"])  # an undated event matches when none is predicted
+                if gold[key]["place"]:
+                    place_gold += 1
+                    place_ok += int(u["place"] == gold[key]["place"])
     p, r, f = _prf(tp, n_pred, n_gold)
     pd, rd, fd = _prf(tp_date, n_pred, n_gold)
     return {"event_core_p": p, "event_core_r": r, "event_core_f": f,
-            "event_date_p": pd, "event_date_r": rd, "event_date_f": fd, "event_gold": n_gold, "event_pred": n_pred}
+            "event_date_p": pd, "event_date_r": rd, "event_date_f": fd, "event_gold": n_gold, "event_pred": n_pred,
+            "event_place_acc": place_ok / place_gold if place_gold else 0.0}

@@ -350,3 +350,36 @@ def test_a_meeting_in_the_opening_phrase_was_attended_by_the_clause_after_it(rul
 def test_meeting_conditions_is_no_meeting(rule_nlp):
     assert rule_nlp("In 1920 Kopp refused to meet the conditions that Chicherin set.")._.events == []
     assert rule_nlp("In 1920 Kopp met with resistance from Chicherin.")._.events == []
+
+
+@pytest.mark.parametrize("text,place", [
+    # the formula of a calendar entry: the place before the date
+    ("Telegram from Kopp to Chicherin on the loan, Berlin, 2 March 1921, RGASPI, f. 5, op. 1, d. 2137, l. 4.", "Berlin"),
+    # in brackets after the sender
+    ("Letter from Chicherin (Riga) to Kopp on the talks, 14 May 1921.", "Riga"),
+    # German "from", and "from" far from the trigger
+    ("Telegramm von Kopp an Chicherin aus Berlin, 7. März 1921.", "Berlin"),
+    ("Kopp's long report on the state of the talks with the Auswärtiges Amt for Chicherin, sent from Berlin "
+     "on 7 March 1921, was lost.", "Berlin"),
+    # where the addressee is, is not where it was sent from
+    ("On 3 May 1921 Kopp telegraphed to Chicherin in Moscow that the loan was lost.", None),
+])
+def test_where_a_document_was_sent_from(rule_nlp, text, place):
+    (ev,) = [e for e in rule_nlp(text)._.events if e["type"] == "COMMUNICATION"]
+    assert (ev.get("place") or {}).get("text") == place
+
+
+def test_the_place_is_scored_on_matched_events(rule_nlp):
+    from spacy.training import Example
+    from pipeline.events import score_events
+
+    text = "Telegram from Kopp to Chicherin, Berlin, 2 March 1921."
+    ref = rule_nlp(text)
+    berlin = next(e for e in ref.ents if e.text == "Berlin")
+    ref.user_data["gold_events"] = [{"type": "COMMUNICATION", "medium": "telegram", "trigger": [0, 8], "args": {
+        "sender": [{"entity_id": "kopp_viktor"}], "recipient": [{"entity_id": "chicherin_georgy"}],
+        "place": [{"entity_id": berlin.kb_id_}]}}]
+    assert score_events([Example(rule_nlp(text), ref)])["event_place_acc"] == 1.0
+    pred = rule_nlp(text)
+    pred._.events[0]["place"] = None
+    assert score_events([Example(pred, ref)])["event_place_acc"] == 0.0
