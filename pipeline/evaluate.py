@@ -110,7 +110,7 @@ def format_table(results: Dict[str, Dict[str, object]], before: Optional[Dict[st
     for key in ("ents_p", "ents_r", "ents_f", "date_value_acc", "date_exact_acc", "date_value_acc_gold_spans",
                 "date_exact_acc_gold_spans", "link_b3_p", "link_b3_r",
                 "link_b3_f", "link_false_merges", "citation_exact", "citation_precision", "event_core_p",
-                "event_core_r", "event_core_f", "event_date_f"):
+                "event_core_r", "event_core_f", "event_date_f", "event_place_acc"):
         row(key, lambda r, k=key: r.get(k))
     return "\n".join(lines)
 
