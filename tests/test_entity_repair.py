@@ -1,4 +1,4 @@
-"""The knowledge-base name finder: names the NER missed, never common words or titles."""
+"""The entity repair step: names the NER missed that the KB knows, types, titles, initials, common words."""
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,16 @@ def nlp():
 
 def ents(doc):
     return [(e.text, e.label_) for e in doc.ents]
+
+
+def repairing(found, train_text=None):
+    """A pipeline whose "NER" finds `found` ({text: label}), then the repair step (with the shipped KB)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": label, "pattern": text} for text, label in found.items()])
+    train = [nlp.make_doc(train_text)] if train_text else []
+    nlp.add_pipe("historian_entity_repair_v1").initialize(
+        (lambda: [Example(d.copy(), d) for d in train]) if train else None, kb_path=str(KB))
+    return nlp
 
 
 def test_names_the_kb_knows_are_added_in_any_inflection(nlp):
@@ -67,23 +77,15 @@ def test_scores_the_entities():
 
 
 def test_a_person_takes_the_initials_before_it():
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "PERSON", "pattern": "И. Ленину"}, {"label": "ORG", "pattern": "Politburo"}])
-    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
+    nlp = repairing({"И. Ленину": "PERSON", "Politburo": "ORG", "Krassin": "PERSON"})
     assert ents(nlp("Письма В. И. Ленину о работе.")) == [("В. И. Ленину", "PERSON")]
     # only persons, and only initials: "M." before a name is Monsieur
     assert ents(nlp("Dr. В. Politburo")) == [("Politburo", "ORG")]
-    ruler.add_patterns([{"label": "PERSON", "pattern": "Krassin"}])
     assert ents(nlp("M. Krassin left.")) == [("Krassin", "PERSON")]
 
 
 def test_a_name_the_kb_knows_under_one_other_type_takes_it():
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "PERSON", "pattern": "Kronstadt"}, {"label": "LOC", "pattern": "Litwinowem"},
-                        {"label": "LOC", "pattern": "Berlin"}, {"label": "ORG", "pattern": "League of Nations Archives"}])
-    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
+    nlp = repairing({"Kronstadt": "PERSON", "Litwinowem": "LOC", "Berlin": "LOC", "League of Nations Archives": "ORG"})
     assert ents(nlp("the Kronstadt uprising; rozmowa z Litwinowem w Berlin")) == [
         ("Kronstadt", "LOC"), ("Litwinowem", "PERSON"), ("Berlin", "LOC")]
     # an archive taken for an organisation is an archive again, so its citations keep it
@@ -91,12 +93,8 @@ def test_a_name_the_kb_knows_under_one_other_type_takes_it():
 
 
 def test_a_one_word_name_that_is_a_common_word_is_dropped_unless_the_kb_knows_it():
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "PERSON", "pattern": "Whether"}, {"label": "PERSON", "pattern": "Eden"},
-                        {"label": "PERSON", "pattern": "Zorin"}])
-    train = nlp.make_doc("whether the garden of eden was there")
-    nlp.add_pipe("historian_entity_repair_v1").initialize(lambda: [Example(train.copy(), train)], kb_path=str(KB))
+    nlp = repairing({"Whether": "PERSON", "Eden": "PERSON", "Zorin": "PERSON"},
+                    train_text="whether the garden of eden was there")
     # "whether" is a common word; "eden" is one too, but the KB knows Eden; "Zorin" is no common word
     assert ents(nlp("Whether Eden agreed, Zorin did not say.")) == [("Eden", "PERSON"), ("Zorin", "PERSON")]
 
@@ -109,20 +107,12 @@ def test_a_persons_span_starts_after_the_titles(nlp):
 
 
 def test_a_place_used_as_an_adjective_is_no_entity():
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "LOC", "pattern": "Upper Silesian"}, {"label": "LOC", "pattern": "Baltic"},
-                        {"label": "LOC", "pattern": "Kronstadt"}])
-    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
+    nlp = repairing({"Upper Silesian": "LOC", "Baltic": "LOC", "Kronstadt": "LOC"})
     assert ents(nlp("the Upper Silesian plebiscite; the Kronstadt uprising; ships in the Baltic.")) == [
         ("Kronstadt", "LOC"), ("Baltic", "LOC")]
 
 
 def test_a_person_cut_at_a_hyphen_takes_the_rest_and_two_names_stay_two():
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "PERSON", "pattern": "Антонову"}, {"label": "PERSON", "pattern": "Stresemann"},
-                        {"label": "PERSON", "pattern": "Chicherin"}])
-    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB))
+    nlp = repairing({"Антонову": "PERSON", "Stresemann": "PERSON", "Chicherin": "PERSON"})
     assert ents(nlp("Указание Антонову-Овсеенко.")) == [("Антонову-Овсеенко", "PERSON")]
     assert ents(nlp("The Stresemann-Chicherin talks.")) == [("Stresemann", "PERSON"), ("Chicherin", "PERSON")]
