@@ -241,8 +241,7 @@ class EntityRepair:
     def _with_initials(doc: Doc, ent: Span) -> Span:
         """A person the NER started after an initial takes it: "В. И. Ленину" found as "И. Ленину"."""
         start = ent.start
-        while ent.label_ == "PERSON" and start > 0 and _is_initial(doc[start - 1]) and doc[start - 1].ent_iob_ != "I" \
-                and not doc[start - 1].ent_type_:
+        while ent.label_ == "PERSON" and start > 0 and _is_initial(doc[start - 1]) and not doc[start - 1].ent_type_:
             start -= 1
         return ent if start == ent.start else Span(doc, start, ent.end, label=ent.label, kb_id=ent.kb_id)
 
