@@ -30,6 +30,9 @@ from .extensions import register_extensions
 from .linking import NEW_PREFIX, align_new_ids, kb_ids_in
 from .tokenizer import get_segments
 
+POSSESSIVE_MARKS = ("'s", "’s", "'", "’")  # "Kopp's report", "Simons' note"
+
+
 def _arg(ent: Span) -> dict:
     return named(ent).arg()
 
@@ -410,7 +413,7 @@ class EventExtractor:
         for m in reversed(before):
             if i - m.end > 4:
                 break
-            poss = m.end < len(doc) and doc[m.end].lower_ in ("'s", "’s", "'", "’")
+            poss = m.end < len(doc) and doc[m.end].lower_ in POSSESSIVE_MARKS
             pron_poss = m.resolved and doc[m.start].lower_ in self.rules.get("pronoun_kinds", {}).get("possessive", [])
             if poss or (pron_poss and m.end - 1 == m.start):
                 sender = coordinated(doc, m, before, joiners, forward=False)[::-1]
@@ -602,7 +605,7 @@ class EventExtractor:
         for m in mentions:
             if not (tok.i < m.start < end) or m.start in blocked:
                 continue
-            if m.end < len(doc) and doc[m.end].lower_ in ("'s", "’s", "'", "’"):
+            if m.end < len(doc) and doc[m.end].lower_ in POSSESSIVE_MARKS:
                 continue  # "Kopp's proposal": the author of a document, not one who was there
             found.append(m)
         return _unique_mentions(found)
