@@ -32,6 +32,7 @@ TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚŹŻ«„“‘\"'])")
 BOOK_PAGES_RE = re.compile(r"(?:^|[\s,])(?:pp?|S|ss|с|s)\.\s*\d")  # page words of books, not archives
 SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
+FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(]))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>[^,;:()]+)")
 
 
@@ -56,7 +57,7 @@ class CitationParser:
         kw = {k: _alt(fields.get(k, [])) for k in LIST_KEYS}
         verso = kw["verso"]
         page = rf"(?:[A-Z] )?\d+[a-z]?(?:\s*(?:{verso}))?"
-        page_range = rf"{page}(?:\s*[–-]\s*{page})?"
+        page_range = rf"{page}(?:\s*[–-]\s*{page}|\s+ff?\.(?!\s*\d))?"  # "Bl. 45 f.": and the next
         self.pages_value = rf"{page_range}(?:(?:,\s*|\s+and\s+|\s+и\s+|\s+i\s+|\s+und\s+){page_range})*"
         self.page_list_re = re.compile(rf"(?!(?:1[5-9]|20)\d\d$){self.pages_value}", re.U)
         self.verso_end = re.compile(rf"(?:{verso})$")
@@ -79,7 +80,6 @@ class CitationParser:
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
         self.places: set = set()
-        self.ibid_re = re.compile(rf"(?<!\w)(?:{kw['ibid']})(?:,\s*(?P<rest>[^;]*))?", re.U | re.I)
         self.kept_re = re.compile(rf"(?:{kw['kept_at']})\s*$", re.I)
         self.kept_after_re = re.compile(rf"^\s+(?:{kw['kept_after']})(?!\w)", re.I)
         self.book_res = [re.compile(p) for p in fields.get("book_markers", [])]
@@ -91,6 +91,9 @@ class CitationParser:
         self.keyword_re = re.compile(rf"^(?:{field_kw})$", re.U)
         # "Ф. 04. Оп. 13. Д. 45. Л. 23.": a full stop before a keyword and its number separates parts
         self.dot_sep = re.compile(rf"\.(?=\s+(?:{field_kw})\s*\d)", re.U)
+        # "Ibid., f. 14"; "Там же. Л. 9": the parts after a comma, or after a full stop when a keyword follows
+        self.ibid_re = re.compile(rf"(?<!\w)(?:{kw['ibid']})(?:(?:,\s*|(?<=\.)\s+(?=(?:{field_kw})\s*\d)|"
+                                  rf"\.\s+(?=(?:{field_kw})\s*\d))(?P<rest>[^;]*))?", re.U | re.I)
 
     def _sentence_end(self, part: str) -> Optional[int]:
         """Where the first sentence in `part` ends: after a digit or a word of two letters or more, not a keyword."""
@@ -124,7 +127,7 @@ class CitationParser:
         level_start: Optional[int] = None  # where the current run of file levels began
         pages_start: Optional[int] = None
         pages_part: Optional[int] = None  # where the pages' keyword began
-        text = self.dot_sep.sub(",", text)
+        written, text = text, self.dot_sep.sub(",", text)  # same length: values are cut from what was written
         for m in TOKEN_RE.finditer(text):
             tok = m.group(0)
             if tok == ",":
@@ -148,7 +151,7 @@ class CitationParser:
             se = self._sentence_end(part)
             if se is not None:
                 part, last = part[:se], True
-            if not self.verso_end.search(part):  # keep the full stop of "3 об."
+            if not self.verso_end.search(part) and not FOLLOWING_END_RE.search(part):  # "3 об.", "45 f."
                 part = part.rstrip(".").rstrip()
             p0 = m.start() + lead
             p1 = p0 + len(part)
@@ -157,13 +160,13 @@ class CitationParser:
             if self.stop_re.match(part):
                 break
             if pages_done and pages_start is not None and self.page_list_re.fullmatch(part):
-                cite["pages"], pos = re.sub(r"\s+", " ", text[pages_start:p1]), p1  # "k. 14–17, 20 and 25"
+                cite["pages"], pos = re.sub(r"\s+", " ", written[pages_start:p1]), p1  # "k. 14–17, 20 and 25"
                 continue
             dm = self.part_res[3][1].match(part)
             if pages_done and cite.get("delo") is None and cite.get("pages") and cite.get("opis") and \
                     pages_part is not None and dm and dm.end() == len(part):
                 # "op. 5, p. 108, d. 5": the "p." was a folder (папка) holding the file; kept as written
-                cite["delo"], cite["pages"] = re.sub(r"\s+", " ", text[pages_part:p1]), None
+                cite["delo"], cite["pages"] = re.sub(r"\s+", " ", written[pages_part:p1]), None
                 pages_done, pages_start, pages_part, hit, pos = False, None, None, True, p1
                 continue
             if pages_done and cite.get("delo") is None and cite.get("pages"):
@@ -185,7 +188,7 @@ class CitationParser:
                     if cite.get("delo") is None:
                         cite["delo"], level_start = val, p0
                     elif level_start is not None:
-                        cite["delo"] = re.sub(r"\s+", " ", text[level_start:p1])
+                        cite["delo"] = re.sub(r"\s+", " ", written[level_start:p1])
                     else:
                         field = None
                 elif name == "signature":
@@ -212,7 +215,7 @@ class CitationParser:
             if last:
                 break
         if hit and named and cite.get("fond") is None:
-            cite["fond"] = re.sub(r"\s+", " ", text[named[0][0]:named[-1][1]])
+            cite["fond"] = re.sub(r"\s+", " ", written[named[0][0]:named[-1][1]])
         return pos if hit else 0
 
     def _field(self, part: str, cite: dict, following: str = "") -> Optional[tuple]:

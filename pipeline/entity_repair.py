@@ -17,9 +17,11 @@ the linker:
   taken for a person, "z Noëlem" for a place, "League of Nations Archives" for an
   organisation);
 - drops a one-word entity that is a common word and no KB name ("Whether" at the
-  start of a sentence), and a place used as an adjective ("the Upper Silesian
+  start of a sentence), a "name" without a word in it (a signature such as
+  "I/134" read as a person), and a place used as an adjective ("the Upper Silesian
   plebiscite": the contract labels no adjectives);
-- lets a person's span lose the titles the NER took in ("Marszałek Edward
+- lets a name lose the footnote number the NER took in with it ("12 РГАСПИ" as a
+  date) and a person's span lose the titles the NER took in ("Marszałek Edward
   Śmigły-Rydz", "M. Krassin") and take the initials written before it
   ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is,
   and the rest of a name cut at a hyphen ("В.А. Антонову-Овсеенко").
@@ -138,8 +140,8 @@ class EntityRepair:
         if self.kb is None:
             raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
                              "(kb_path in [initialize.components]) or load a saved pipeline")
-        ents = [self._relabelled(self._with_initials(doc, self._without_title(e))) for e in doc.ents
-                if not self._common_word(e) and not self._adjective(e)]
+        ents = [self._relabelled(self._with_initials(doc, self._without_title(self._without_number(e))))
+                for e in doc.ents if not self._common_word(e) and not self._adjective(e) and not self._no_word(e)]
         ents = self._hyphen_completed(doc, ents)
         taken = [False] * len(doc)
         for e in ents:
@@ -212,6 +214,19 @@ class EntityRepair:
                 ent.doc[start].lower_ in self.not_names or is_honorific(ent.doc[start].text)):
             start += 1
         return ent if start == ent.start else Span(ent.doc, start, ent.end, label=ent.label, kb_id=ent.kb_id)
+
+    def _without_number(self, ent: Span) -> Span:
+        """A footnote number the NER took into a name, making a date of it: "12 РГАСПИ", "17 PA AA"."""
+        if len(ent) < 2 or not ent[0].is_digit or not ent[1].text[:1].isupper():
+            return ent
+        found = self.labels_of(ent[1:].text, self.labels + RETYPED)
+        if len(found) != 1:
+            return ent
+        return Span(ent.doc, ent.start + 1, ent.end, label=next(iter(found)))
+
+    def _no_word(self, ent: Span) -> bool:
+        """A name without a word of two letters is a signature the NER misread: "I/134", "4421/123/38"."""
+        return ent.label_ in self.labels and not any(t.is_alpha and len(t.text) >= 2 for t in ent)
 
     def _adjective(self, ent: Span) -> bool:
         """A place that is an adjective before a noun: "the Upper Silesian plebiscite", "a Baltic state"."""

@@ -69,6 +69,11 @@ CASES = [
     ("Papers of the Polish delegation (PISM), KOL 12/3, k. 4.", "pism", "KOL", None, "12/3", "4"),
     # the AVPRF's folder (папка) between opis and file stays with the file
     ("AVPRF, f. 0122, op. 5, p. 108, d. 5, l. 3.", "avprf", "0122", "5", "p. 108, d. 5", "3"),
+    # the same folder in the Russian style, parts separated by full stops; the file as written
+    ("АВП РФ. Ф. 04. Оп. 32. П. 208. Д. 53. Л. 3.", "avprf", "04", "32", "П. 208. Д. 53", "3"),
+    # "f." / "ff." after a folio: and the next ones, part of the pages
+    ("PA AA, R 28034k, Bl. 45 f.; see Carr.", "pa_aa", None, None, "R 28034k", "45 f."),
+    ("BArch, R 43 I/134, Bl. 5 ff.", "bundesarchiv", "R 43 I", None, "134", "5 ff."),
     # the full stop after a verso closes the citation, and stays with it
     ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 14–17 об. See also Carr, p. 4.", "garf", "5", "1", "2619", "14–17 об."),
 ]
@@ -96,6 +101,9 @@ IBID_CASES = [
      [("tna_kew", "FO 371", None, "5421", "12"), ("tna_kew", "FO 371", None, "5421", "14")]),
     ("AAN, MSZ, sygn. 1012, k. 44–49; ibid., k. 38 (the instruction of 28 kwietnia 1933).",
      [("aan", "MSZ", None, "1012", "44–49"), ("aan", "MSZ", None, "1012", "38")]),
+    # the Russian "Там же." takes its folio after a full stop
+    ("РГВА. Ф. 33987. Оп. 3. Д. 1. Л. 1–5 об.\n\n2 Там же. Л. 9.",
+     [("rgva", "33987", "3", "1", "1–5 об."), ("rgva", "33987", "3", "1", "9")]),
     # "Ibid." after a book is that book, not the archive
     ("AAN, MSZ, sygn. 6709, k. 14; P. Wandycz, Soviet-Polish Relations (Cambridge, Mass., 1969), p. 250; "
      "ibid., p. 252.", [("aan", "MSZ", None, "6709", "14")]),

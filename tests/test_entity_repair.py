@@ -116,3 +116,10 @@ def test_a_person_cut_at_a_hyphen_takes_the_rest_and_two_names_stay_two():
     nlp = repairing({"Антонову": "PERSON", "Stresemann": "PERSON", "Chicherin": "PERSON"})
     assert ents(nlp("Указание Антонову-Овсеенко.")) == [("Антонову-Овсеенко", "PERSON")]
     assert ents(nlp("The Stresemann-Chicherin talks.")) == [("Stresemann", "PERSON"), ("Chicherin", "PERSON")]
+
+
+def test_a_footnote_number_leaves_a_name_and_a_signature_is_no_name():
+    nlp = repairing({"17 PA AA": "DATE", "12 March": "DATE", "I/134": "PERSON", "10 Downing Street": "LOC"})
+    # the number makes a date of a KB archive; a real date keeps its number; "I/134" has no word in it
+    assert ents(nlp("17 PA AA, R 28034k; 12 March; BArch, R 43 I/134; 10 Downing Street.")) == [
+        ("PA AA", "ARCHIVE"), ("12 March", "DATE"), ("10 Downing Street", "LOC")]
