@@ -56,7 +56,7 @@ class CitationParser:
         self.fields = fields
         kw = {k: _alt(fields.get(k, [])) for k in LIST_KEYS}
         verso = kw["verso"]
-        page = rf"(?:[A-Z] )?\d+[a-z]?(?:\s*(?:{verso}))?"
+        page = rf"(?:[A-Z] )?\d+(?:\s*(?:{verso})|[a-z](?![a-z]))?"  # "42v", "3 об.", "45ob."
         page_range = rf"{page}(?:\s*[–-]\s*{page}|\s+ff?\.(?!\s*\d))?"  # "Bl. 45 f.": and the next
         self.pages_value = rf"{page_range}(?:(?:,\s*|\s+and\s+|\s+и\s+|\s+i\s+|\s+und\s+){page_range})*"
         self.page_list_re = re.compile(rf"(?!(?:1[5-9]|20)\d\d$){self.pages_value}", re.U)
@@ -335,6 +335,13 @@ class CitationParser:
             cite = {"start": s, "end": s, "archive": default_archive, "fond": None, "opis": None, "delo": None,
                     "pages": None}
             consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
+            prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
+            if consumed and prior and cite["archive"] is None and cite["fond"] is None and prior[-1]["fond"] and \
+                    (cite["opis"] or cite["delo"]):
+                # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis)
+                cite["fond"] = prior[-1]["fond"]
+                if cite["opis"] is None and cite["delo"]:
+                    cite["opis"] = prior[-1]["opis"]
             ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
                 (by_signature and cite["pages"] and (cite["fond"] or cite["delo"])) or \
                 (default_archive is not None and cite["delo"] and (cite["pages"] or cite["opis"] or
@@ -361,7 +368,6 @@ class CitationParser:
                     cite["fond"], cite["start"] = re.sub(r"\s+", " ", text[n0:s]).strip().rstrip(","), n0
             if consumed and ok:
                 cite["end"] = s + consumed
-                prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
                 if cite["archive"] is None and prior:
                     cite["archive"] = prior[-1]["archive"]  # "TNA, PREM 3/355/7, ff. 312–318, and CAB 65/41, f. 22"
                 found.append(cite)

@@ -20,8 +20,10 @@ the linker:
   start of a sentence), a "name" without a word in it (a signature such as
   "I/134" read as a person), and a place used as an adjective ("the Upper Silesian
   plebiscite": the contract labels no adjectives);
-- lets a name lose the footnote number the NER took in with it ("12 РГАСПИ" as a
-  date) and a person's span lose the titles the NER took in ("Marszałek Edward
+- moves a name's edge the NER drew one token off when that makes a KB name: the
+  footnote number taken in ("12 РГАСПИ" as a date), a keyword after it ("RGASPI
+  f."), the last word left out ("AVP" of "AVP RF"); and lets a person's span lose
+  the titles the NER took in ("Marszałek Edward
   Śmigły-Rydz", "M. Krassin") and take the initials written before it
   ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is,
   and the rest of a name cut at a hyphen ("В.А. Антонову-Овсеенко").
@@ -140,8 +142,9 @@ class EntityRepair:
         if self.kb is None:
             raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
                              "(kb_path in [initialize.components]) or load a saved pipeline")
-        ents = [self._relabelled(self._with_initials(doc, self._without_title(self._without_number(e))))
-                for e in doc.ents if not self._common_word(e) and not self._adjective(e) and not self._no_word(e)]
+        ents = [self._relabelled(self._with_initials(doc, self._without_title(e)))
+                for e in self._edges_fixed(doc, doc.ents)
+                if not self._common_word(e) and not self._adjective(e) and not self._no_word(e)]
         ents = self._hyphen_completed(doc, ents)
         taken = [False] * len(doc)
         for e in ents:
@@ -215,14 +218,30 @@ class EntityRepair:
             start += 1
         return ent if start == ent.start else Span(ent.doc, start, ent.end, label=ent.label, kb_id=ent.kb_id)
 
-    def _without_number(self, ent: Span) -> Span:
-        """A footnote number the NER took into a name, making a date of it: "12 РГАСПИ", "17 PA AA"."""
-        if len(ent) < 2 or not ent[0].is_digit or not ent[1].text[:1].isupper():
-            return ent
-        found = self.labels_of(ent[1:].text, self.labels + RETYPED)
-        if len(found) != 1:
-            return ent
-        return Span(ent.doc, ent.start + 1, ent.end, label=next(iter(found)))
+    def _edges_fixed(self, doc: Doc, ents: Iterable[Span]) -> List[Span]:
+        """A name whose edge the NER drew one token off, when the corrected span is a KB name of one type and
+        the drawn one is none: the footnote number taken in ("12 РГАСПИ", "17 PA AA" as dates), a keyword or
+        signature after it ("RGASPI f.", "RGASPI 17/162/5"), the last word left out ("AVP" of "AVP RF")."""
+        ents = list(ents)
+        kinds = self.labels + RETYPED
+        out = []
+        for k, e in enumerate(ents):
+            candidates = []
+            if len(e) > 1 and e[0].is_digit and e[1].text[:1].isupper():
+                candidates.append((e.start + 1, e.end))
+            if len(e) > 1 and (any(c.isdigit() for c in e[-1].text) or (e[-1].text.endswith(".") and e[-1].is_lower)):
+                candidates.append((e.start, e.end - 1))
+            nxt = ents[k + 1].start if k + 1 < len(ents) else len(doc)
+            if e.end < nxt and e[-1].whitespace_ and doc[e.end].is_upper and doc[e.end].is_alpha:
+                candidates.append((e.start, e.end + 1))
+            if candidates and not (e.label_ in kinds and self.labels_of(e.text, kinds)):
+                for start, end in candidates:
+                    found = self.labels_of(doc[start:end].text, kinds)
+                    if len(found) == 1:
+                        e = Span(doc, start, end, label=next(iter(found)))
+                        break
+            out.append(e)
+        return out
 
     def _no_word(self, ent: Span) -> bool:
         """A name without a word of two letters is a signature the NER misread: "I/134", "4421/123/38"."""

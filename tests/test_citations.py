@@ -74,6 +74,10 @@ CASES = [
     # "f." / "ff." after a folio: and the next ones, part of the pages
     ("PA AA, R 28034k, Bl. 45 f.; see Carr.", "pa_aa", None, None, "R 28034k", "45 f."),
     ("BArch, R 43 I/134, Bl. 5 ff.", "bundesarchiv", "R 43 I", None, "134", "5 ff."),
+    # a verso written onto the folio; fond/opis/delo in short; a transliterated folder
+    ("RGAE, f. 413, op. 2, d. 1, l. 45ob.", "rgae", "413", "2", "1", "45ob."),
+    ("RGASPI 17/162/5, ll. 12–13.", "rgaspi", "17", "162", "5", "12–13"),
+    ("AVPRF, f. 0122, op. 5, papka 108, d. 5, l. 3.", "avprf", "0122", "5", "papka 108, d. 5", "3"),
     # the full stop after a verso closes the citation, and stays with it
     ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 14–17 об. See also Carr, p. 4.", "garf", "5", "1", "2619", "14–17 об."),
 ]
@@ -249,3 +253,9 @@ def test_table_round_trips(rule_nlp, tmp_path):
     assert other.fields == comp.fields
     assert _key(other.parser.parse("TNA, FO 371/10739, f. 88.", [(0, 3, "tna_kew", "TNA")])[0]) == \
         ("tna_kew", "FO 371", None, "10739", "88")
+
+
+def test_the_next_file_of_the_same_fond_after_a_semicolon(rule_nlp):
+    doc = rule_nlp("RGVA, f. 4, op. 14, d. 12, l. 3; d. 14, l. 5; op. 15, d. 2, l. 1. A date 12/3/1921, p. 4.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("rgva", "4", "14", "12", "3"), ("rgva", "4", "14", "14", "5"), ("rgva", "4", "15", "2", "1")]

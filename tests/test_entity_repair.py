@@ -118,8 +118,12 @@ def test_a_person_cut_at_a_hyphen_takes_the_rest_and_two_names_stay_two():
     assert ents(nlp("The Stresemann-Chicherin talks.")) == [("Stresemann", "PERSON"), ("Chicherin", "PERSON")]
 
 
-def test_a_footnote_number_leaves_a_name_and_a_signature_is_no_name():
-    nlp = repairing({"17 PA AA": "DATE", "12 March": "DATE", "I/134": "PERSON", "10 Downing Street": "LOC"})
+def test_an_edge_drawn_one_token_off_is_moved_and_a_signature_is_no_name():
+    nlp = repairing({"17 PA AA": "DATE", "12 March": "DATE", "I/134": "PERSON", "10 Downing Street": "LOC",
+                     "RGASPI f.": "PERSON", "AVP": "ORG", "Kopp": "PERSON"})
     # the number makes a date of a KB archive; a real date keeps its number; "I/134" has no word in it
     assert ents(nlp("17 PA AA, R 28034k; 12 March; BArch, R 43 I/134; 10 Downing Street.")) == [
         ("PA AA", "ARCHIVE"), ("12 March", "DATE"), ("10 Downing Street", "LOC")]
+    # a keyword taken in, a word left out; a name the KB knows keeps its edges
+    assert ents(nlp("RGASPI f. 558; AVP RF, f. 082; Kopp UK")) == [
+        ("RGASPI", "ARCHIVE"), ("AVP RF", "ARCHIVE"), ("Kopp", "PERSON")]
