@@ -33,7 +33,8 @@ STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚ
 BOOK_PAGES_RE = re.compile(r"(?:^|[\s,])(?:pp?|S|ss|с|s)\.\s*\d")  # page words of books, not archives
 SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
-BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(]))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>[^,;:()]+)")
+# where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
+BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
 
 
 def _alt(patterns: Iterable[str]) -> str:
@@ -151,6 +152,8 @@ class CitationParser:
             se = self._sentence_end(part)
             if se is not None:
                 part, last = part[:se], True
+            if ":" in part and self.level_re.match(part):
+                part, last = part[:part.index(":")], True  # "folder 5: Letters from Girs": the file, then its title
             if not self.verso_end.search(part) and not FOLLOWING_END_RE.search(part):  # "3 об.", "45 f."
                 part = part.rstrip(".").rstrip()
             p0 = m.start() + lead

@@ -190,6 +190,15 @@ def test_calendar_header_implies_archive(rule_nlp):
      ["Telegram from Kopp to Radek, 22 Sept. 1920, f. 383, ap. 7, b. 104, l. 12.",
       "Note from Radek to Kopp, 25 Sept. 1920, ap. 7, b. 105, l. 3."],
      [("lcva", "383", "7", "104", "12"), ("lcva", None, "7", "105", "3")]),
+    # the signature after the entry's full stop; a finding aid's capitalised boxes, a folder before its title
+    ("Calendar of documents. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin.",
+     ["1. Brockdorff-Rantzau to the Auswärtiges Amt, Moscow, 3 January 1923. R 28034k, Bl. 12–14.",
+      "2. Telegram from Maltzan to Brockdorff-Rantzau, Berlin, 5.1.1923. Ibid., Bl. 15."],
+     [("pa_aa", None, None, "R 28034k", "12–14"), ("pa_aa", None, None, "R 28034k", "15")]),
+    ("Register of the papers. Repository: Hoover Institution Archives, Stanford, California.",
+     ["Box 1, Folder 3. Correspondence with Bakhmeteff, 1921–1923.",
+      "Box 2, folder 5: Letters from Girs, Rome, vol. 2, 1922."],
+     [("hoover_archives", None, None, "Box 1, Folder 3", None), ("hoover_archives", None, None, "Box 2, folder 5", None)]),
 ])
 def test_calendar_entries_without_the_archive_name(rule_nlp, header, entries, expected):
     """A calendar or finding aid names its archive once; its entries cite files, volumes and boxes."""
