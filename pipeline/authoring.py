@@ -301,8 +301,15 @@ def main(argv: List[str]) -> int:
         k = argv.index("--out")
         out = Path(argv[k + 1])
         argv = argv[:k] + argv[k + 2:]
+    if not argv or any(a in ("-h", "--help") for a in argv):
+        print(main.__doc__)
+        return 0 if argv else 2
     all_records, failures = [], 0
     for name in argv:
+        if not Path(name).is_file():
+            print(f"ERROR {name}: no such markup file", file=sys.stderr)
+            failures += 1
+            continue
         try:
             records, ents = to_records(Path(name))
             if clean_from is not None:

@@ -98,6 +98,14 @@ def test_markup_round_trip_and_errors(tmp_path):
         to_records(bad)
 
 
+def test_markup_command_names_a_missing_file_and_writes_nothing(tmp_path, capsys):
+    from pipeline.authoring import main
+
+    out = tmp_path / "out.jsonl"
+    assert main([str(tmp_path / "nosuch.txt"), "--out", str(out)]) == 1
+    assert "nosuch.txt: no such markup file" in capsys.readouterr().err and not out.exists()
+
+
 def test_shipped_corpus_converts(nlp):
     """The committed records, as `spacy project run corpus` converts them."""
     from pathlib import Path
