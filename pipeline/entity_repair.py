@@ -156,14 +156,15 @@ class EntityRepair:
         i = 0
         while i < len(doc):
             tok = doc[i]
-            if taken[i] or not capital(tok) or (i and taken[i - 1]) or self._in_reference(doc, i, archive_end):
+            if taken[i] or not capital(tok) or (i and taken[i - 1] and capital(doc[i - 1])) or \
+                    self._in_reference(doc, i, archive_end):
                 i += 1
                 continue
             hit = None
             for n in range(min(self.max_words, len(doc) - i), 0, -1):
                 j = i + n
-                if any(taken[i:j]) or not capital(doc[j - 1]) or (j < len(doc) and taken[j]):
-                    continue  # next to an entity: a boundary the NER drew ("Lord Curzon")
+                if any(taken[i:j]) or not capital(doc[j - 1]) or (j < len(doc) and taken[j] and capital(doc[j])):
+                    continue  # next to a name: a boundary the NER drew ("Lord Curzon"); a date may follow
                 if n == 1 and not self._single_word_ok(tok):
                     continue
                 found = self.labels_of(doc[i:j].text)

@@ -421,6 +421,12 @@ class EventExtractor:
         bare = 0
         passive = False
         content = self._cue("content_cues")
+        dative = tuple(self.rules.get("dative_endings", ())) or ("\0",)
+        if not sender and tok.lower_ in self._cue("inverted_verbs") and after and \
+                _adjacent(doc, i, after[0], self._cue("role_words"), titles) and \
+                self._subject(doc, sent, i, before, blocked) is None:
+            # "Am 12. März schrieb Stresemann an Brockdorff-Rantzau": the subject after the verb
+            sender = coordinated(doc, after[0], after, joiners)
         for m in after:
             if m.start - i > 25:
                 break
@@ -449,7 +455,9 @@ class EventExtractor:
                     not t.is_punct or in_words(doc, t.i, titles) for t in doc[i + 1:m.start]) and (
                     m.start - i <= 3 or (sender and m.start - sender[-1].end <= 1)):
                 # genitive and dative without preposition: "Письмо Мануильского ...", "Pismo Józefa Becka"
-                if not sender:
+                if not recipient and doc[m.end - 1].lower_.endswith(dative):
+                    recipient = coordinated(doc, m, after, joiners)  # "письмо Крестинскому": to him
+                elif not sender:
                     sender = coordinated(doc, m, after, joiners)
                 elif not recipient:
                     recipient = coordinated(doc, m, after, joiners)

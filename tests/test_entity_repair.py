@@ -127,3 +127,10 @@ def test_an_edge_drawn_one_token_off_is_moved_and_a_signature_is_no_name():
     # a keyword taken in, a word left out; a name the KB knows keeps its edges
     assert ents(nlp("RGASPI f. 558; AVP RF, f. 082; Kopp UK")) == [
         ("RGASPI", "ARCHIVE"), ("AVP RF", "ARCHIVE"), ("Kopp", "PERSON")]
+
+
+def test_a_name_next_to_a_date_is_added_but_not_next_to_a_name():
+    nlp = repairing({"3 апреля 1926": "DATE", "Curzon": "PERSON"})
+    assert ents(nlp("Крестинский встретился со Штреземаном 3 апреля 1926 г.")) == [
+        ("Крестинский", "PERSON"), ("Штреземаном", "PERSON"), ("3 апреля 1926", "DATE")]
+    assert ents(nlp("Lord Curzon")) == [("Curzon", "PERSON")]

@@ -23,6 +23,13 @@ CASES = [
      ("MEETING", ["Kopp", "Lenin"]), None, "1921-01-27"),
     ("In July 1920 the war went on. On 11 July Kopp met with Ago von Maltzan in Berlin.",
      ("MEETING", ["Ago von Maltzan", "Kopp"]), "Berlin", "1920-07-11"),
+    # German: the subject after the verb when a date comes first; Russian: the dative receives
+    ("Am 12. März 1926 schrieb Stresemann an Tschitscherin, dass der Vertrag bald unterzeichnet werde.",
+     ("COMMUNICATION", "letter", ["Stresemann"], ["Tschitscherin"]), None, "1926-03-12"),
+    ("Stresemann traf sich am 3. April 1926 in Berlin mit Tschitscherin.",
+     ("MEETING", ["Stresemann", "Tschitscherin"]), "Berlin", "1926-04-03"),
+    ("12 марта 1926 г. Красин направил письмо Г.В. Чичерину.",
+     ("COMMUNICATION", "letter", ["Красин"], ["Г.В. Чичерину"]), None, "1926-03-12"),
 ]
 
 
