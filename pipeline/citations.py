@@ -37,6 +37,11 @@ FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the n
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
 
 
+def _known(entity_id: Optional[str]) -> bool:
+    """An archive the knowledge base holds, not a name the linker could not place."""
+    return bool(entity_id) and not entity_id.startswith(NEW_PREFIX)
+
+
 def _alt(patterns: Iterable[str]) -> str:
     """One alternation, longest keyword first so "pp." wins over "p."."""
     return "|".join(sorted(patterns, key=len, reverse=True)) or r"(?!)"
@@ -295,6 +300,7 @@ class CitationParser:
             closing = a_start > 0 and text[a_start - 1] == "(" and rest.startswith(")")
             m = re.match(r"^\)?\s*[,:.]?\s*" if closing else r"^\s*[,:.]?\s*", rest)
             off = m.end()
+            gloss_parts = None
             if rest[off:off + 1] == "(":
                 # "(Russian State Military Archives, hereinafter: RGVA)", "(La Courneuve)": a gloss
                 depth, j = 0, off
@@ -306,15 +312,32 @@ class CitationParser:
                 for b in archives[i + 1:]:
                     if a_end + off <= b[0] < a_end + j:
                         skip.add(b[0])
+                inner = rest[off + 1:j - 1]
+                glossed = {"fond": None, "opis": None, "delo": None, "pages": None}
+                if self._parse_parts(inner, glossed, named_ok=False) == len(inner.rstrip(". ")):
+                    gloss_parts = glossed  # "the AVPRF (f. 06)": the parenthesis holds the numbers
+                    if glossed["pages"] and not any(glossed[k] for k in ("fond", "opis", "delo")) and \
+                            self.fond_page_re.match(inner.strip()):
+                        glossed["fond"], glossed["pages"] = glossed["pages"], None  # a folio of no file: the fond
                 off = j + re.match(r"^\s*[,:]?\s*", rest[j:]).end()
-            if any(b[0] == a_end + off for b in archives[i + 1:]):
+            if any(c["start"] <= a_start < c["end"] for c in found):
+                continue  # "AAN, Prezydium Rady Ministrów, sygn. 58": a fond the NER took for an archive
+            nxt = next((b for b in archives[i + 1:] if b[0] == a_end + off), None)
+            if nxt is not None and not (_known(eid) and not _known(nxt[2])):
                 continue  # "the Archiwum Akt Nowych: AAN, MSZ, ...": the next name carries the citation
             kept = self.kept_re.search(text[max(0, a_start - 30):a_start]) or self.kept_after_re.match(rest)
             cite = {"start": a_start, "end": a_end, "archive": {"entity_id": eid, "canonical": canonical},
                     "fond": None, "opis": None, "delo": None, "pages": None}
-            consumed = self._parse_parts(rest[off:off + 600], cite)
+            # the parts end where another archive is named ("the AVPRF (f. 06), on the records in NARA, RG 43")
+            limit = next((b[0] - a_end for b in archives[i + 1:] if b[0] > a_end + off and b is not nxt and
+                          b[2] != eid and rest[:b[0] - a_end].count("(") <= rest[:b[0] - a_end].count(")")),
+                         off + 600)
+            consumed = self._parse_parts(rest[off:min(off + 600, limit)], cite)
             if consumed:
                 cite["end"] = a_end + off + consumed
+            elif gloss_parts is not None:
+                cite.update(gloss_parts)
+                cite["end"] = a_end + off
             elif not kept:
                 continue
             found.append(cite)

@@ -4,7 +4,11 @@ import json
 import pytest
 import spacy
 
+from pathlib import Path
+
 from pipeline.citations import CitationComponent
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CASES = [
     # Russian fond/opis/delo/list, Latin and Cyrillic keywords
@@ -268,3 +272,23 @@ def test_the_next_file_of_the_same_fond_after_a_semicolon(rule_nlp):
     doc = rule_nlp("RGVA, f. 4, op. 14, d. 12, l. 3; d. 14, l. 5; op. 15, d. 2, l. 1. A date 12/3/1921, p. 4.")
     assert [_key(c) for c in doc._.citations] == [
         ("rgva", "4", "14", "12", "3"), ("rgva", "4", "14", "14", "5"), ("rgva", "4", "15", "2", "1")]
+
+
+def test_a_fond_taken_for_an_archive_and_numbers_in_a_gloss(rule_nlp):
+    from conftest import make_rule_pipeline
+    from pipeline.patterns import read_patterns
+
+    nlp = make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) +
+                             [{"label": "ARCHIVE", "pattern": "Prezydium Rady Ministrów"}])
+    doc = nlp("zob. też AAN, Prezydium Rady Ministrów, sygn. 58, k. 11–12.")
+    assert [_key(c) for c in doc._.citations] == [("aan", "Prezydium Rady Ministrów", None, "58", "11–12")]
+    # the numbers in brackets after the archive; the parts end where the next archive is named
+    doc = rule_nlp("It rests on the AVPRF (f. 06), on the delegation records in NARA, RG 43, and on more.")
+    assert [_key(c) for c in doc._.citations] == [("avprf", "06", None, None, None), ("nara", "RG 43", None, None, None)]
+
+
+def test_here_narrows_the_pages_in_polish_and_a_capital_keyword_starts_a_citation(rule_nlp):
+    doc = rule_nlp("Calendar. Archiwum Akt Nowych (AAN), Warsaw.\n\n"
+                   "Instrukcja ministra, 23 X 1934, sygn. 121, k. 1–64, tu k. 12–15.\n\n"
+                   "Ribbentrop met Lipski on 24 October 1938. Sygn. 152, k. 1–19, here k. 4–6.")
+    assert [_key(c) for c in doc._.citations] == [("aan", None, None, "121", "12–15"), ("aan", None, None, "152", "4–6")]
