@@ -32,6 +32,8 @@ TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚŹŻ«„“‘\"'])")
 BOOK_PAGES_RE = re.compile(r"(?:^|[\s,])(?:pp?|S|ss|с|s)\.\s*\d")  # page words of books, not archives
 SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
+# "...; the copy forwarded to Chicherin, d. 776": a short description between a citation and the next file
+NEXT_FILE_GAP_RE = re.compile(r"\s*;\s*(?=[a-zа-яё])[^.;:()]{0,60},\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
@@ -362,9 +364,11 @@ class CitationParser:
                     "pages": None}
             consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
             prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
-            if consumed and prior and cite["archive"] is None and cite["fond"] is None and prior[-1]["fond"] and \
+            nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])]
+            if consumed and nearby and cite["archive"] is None and cite["fond"] is None and nearby[-1]["fond"] and \
                     (cite["opis"] or cite["delo"]):
                 # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis)
+                prior = nearby
                 cite["fond"] = prior[-1]["fond"]
                 if cite["opis"] is None and cite["delo"]:
                     cite["opis"] = prior[-1]["opis"]
@@ -486,7 +490,8 @@ class CitationComponent:
         header_open, body_seen = True, 0
         ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
         archives = [e for e in ents if e.label_ == "ARCHIVE"]
-        places_all = [(e.start_char, e.text) for e in ents if e.label_ == "LOC"]
+        # places the linker knows ("Essen", "Freiburg"); a name it does not ("Botschaft Tokio") may be a fond
+        places_all = [(e.start_char, e.text) for e in ents if e.label_ == "LOC" and _known(e.kb_id_)]
         orgs_all = [(e.start_char, e.end_char) for e in ents if e.label_ == "ORG"]
         full = doc.text  # built from every token: once
         for k, seg in enumerate(get_segments(doc)):

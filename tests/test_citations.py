@@ -292,3 +292,17 @@ def test_here_narrows_the_pages_in_polish_and_a_capital_keyword_starts_a_citatio
                    "Instrukcja ministra, 23 X 1934, sygn. 121, k. 1–64, tu k. 12–15.\n\n"
                    "Ribbentrop met Lipski on 24 October 1938. Sygn. 152, k. 1–19, here k. 4–6.")
     assert [_key(c) for c in doc._.citations] == [("aan", None, None, "121", "12–15"), ("aan", None, None, "152", "4–6")]
+
+
+def test_the_next_file_after_a_short_description_but_not_a_book(rule_nlp):
+    doc = rule_nlp("Krestinsky's letter to Stalin, RGASPI, f. 558, op. 11, d. 775, l. 3–6; the copy forwarded to "
+                   "Chicherin, d. 776, l. 12. TNA, FO 371/26755, f. 201; Documents on Polish-Soviet Relations, "
+                   "vol. 1 (London: Heinemann, 1961), pp. 141–142.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("rgaspi", "558", "11", "775", "3–6"), ("rgaspi", "558", "11", "776", "12"),
+        ("tna_kew", "FO 371", None, "26755", "201")]
+
+
+def test_a_german_volume_and_a_named_series(rule_nlp):
+    doc = rule_nlp("From a telegram of Neurath (PA AA, Botschaft Tokio, Bd. 118, Bl. 20–24).")
+    assert [_key(c) for c in doc._.citations] == [("pa_aa", "Botschaft Tokio", None, "118", "20–24")]
