@@ -304,5 +304,13 @@ def test_the_next_file_after_a_short_description_but_not_a_book(rule_nlp):
 
 
 def test_a_german_volume_and_a_named_series(rule_nlp):
-    doc = rule_nlp("From a telegram of Neurath (PA AA, Botschaft Tokio, Bd. 118, Bl. 20–24).")
+    from conftest import make_rule_pipeline
+    from pipeline.patterns import read_patterns
+
+    # the NER took the series for a place; a place the KB does not know may name the fond, a known one does not
+    nlp = make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) +
+                             [{"label": "LOC", "pattern": p} for p in ("Botschaft Tokio", "Essen")])
+    doc = nlp("From a telegram of Neurath (PA AA, Botschaft Tokio, Bd. 118, Bl. 20–24).")
     assert [_key(c) for c in doc._.citations] == [("pa_aa", "Botschaft Tokio", None, "118", "20–24")]
+    doc = nlp("Historisches Archiv Krupp, Essen, FAH 4 E 112, p. 3.")
+    assert [_key(c) for c in doc._.citations] == [("krupp_archive", "FAH 4 E", None, "112", "3")]
