@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pipeline.authoring training/markup/seed_*.txt --clean-from seeds/000_ebe918235459f401.txt --out training/records/seed.jsonl
-python -m pipeline.authoring training/markup/p*.txt --out training/records/passages.jsonl
+python -m pipeline.authoring training/markup/p[0-7]*.txt training/markup/p8[0-4]*.txt --out training/records/passages.jsonl
+# passages p85 and later, written in a later round (training only)
+python -m pipeline.authoring training/markup/p8[5-9]*.txt training/markup/p9*.txt --out training/records/passages_2.jsonl
