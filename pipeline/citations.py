@@ -368,7 +368,7 @@ class CitationParser:
             if consumed and nearby and cite["archive"] is None and cite["fond"] is None and nearby[-1]["fond"] and \
                     (cite["opis"] or cite["delo"]):
                 # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis)
-                prior = nearby
+                prior = nearby  # and, below, its archive
                 cite["fond"] = prior[-1]["fond"]
                 if cite["opis"] is None and cite["delo"]:
                     cite["opis"] = prior[-1]["opis"]
