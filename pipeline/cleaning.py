@@ -126,7 +126,9 @@ def _join_ligature(left: str, right: str) -> bool:
         return right not in "ai"
     joined = left + right
     if _zipf(joined) >= 2.0:
-        return True
+        # "left wing", "staff member": two common words are rarer written as one
+        return not (min(len(left), len(right)) >= 3 and _zipf(left) >= 3.0 and _zipf(right) >= 3.0 and
+                    _zipf(joined) < min(_zipf(left), _zipf(right)))
     return _zipf(right) < 2.0 and _zipf(left) < 2.0
 
 

@@ -4,6 +4,8 @@ import pytest
 from pipeline.cleaning import clean
 
 LIGATURES = [
+    # two common words that happen to meet at "ft"/"ff" stay two
+    ("a prisoner of his left wing and a staff member.", "a prisoner of his left wing and a staff member."),
     ("Th e document was undoubtedly authentic.", "The document was undoubtedly authentic."),
     ("for the fi rst time, working in", "for the first time, working in"),
     ("People’s Commissariat of Foreign Aff airs on the situation", "People’s Commissariat of Foreign Affairs on the situation"),
