@@ -129,7 +129,7 @@ def server_env(paths: ServerPaths) -> Dict[str, str]:
 
 
 def _doccano_cli(paths: ServerPaths, args: List[str], secrets_env: Optional[Dict[str, str]] = None) -> None:
-    """Run `doccano ARGS` in the venv; an arg "env:NAME" is read from the environment
+    """Run `doccano ARGS` in the venv; an arg "env:NAME" (or "--opt=env:NAME") is read from the environment
     inside the child, so a password never appears on a command line (`ps`) or in a log."""
     env = server_env(paths)
     env.update(secrets_env or {})
@@ -137,7 +137,10 @@ def _doccano_cli(paths: ServerPaths, args: List[str], secrets_env: Optional[Dict
     code = (
         "import json, os, sys\n"
         "args = json.loads(os.environ.pop('_DOCCANO_ARGS'))\n"
-        "sys.argv = ['doccano'] + [os.environ[a[4:]] if a.startswith('env:') else a for a in args]\n"
+        "def sub(a):\n"
+        "    k, eq, v = a.partition('=env:')\n"
+        "    return k + '=' + os.environ[v] if eq else (os.environ[a[4:]] if a.startswith('env:') else a)\n"
+        "sys.argv = ['doccano'] + [sub(a) for a in args]\n"
         "from backend.cli import main\n"
         "main()\n"
     )
@@ -169,7 +172,8 @@ def init(paths: ServerPaths, username: str, password: str) -> None:
             os.replace(tmp, template)
     _doccano_cli(
         paths,
-        ["createuser", "--username", "env:_DOCCANO_U", "--password", "env:_DOCCANO_P"],
+        # "--password=VALUE" in one word: a password that starts with "-" is no option
+        ["createuser", "--username=env:_DOCCANO_U", "--password=env:_DOCCANO_P"],
         {"_DOCCANO_U": username, "_DOCCANO_P": password},
     )
     marker.write_text("ok\n", encoding="utf8")

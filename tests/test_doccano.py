@@ -111,7 +111,7 @@ def server(tmp_path_factory):
         pytest.fail(f"doccano server not installable ({err}); run .ci/doccano-setup.sh", pytrace=False)
     installed = time.monotonic()
     saved = {k: os.environ.get(k) for k in ("DOCCANO_USERNAME", "DOCCANO_PASSWORD", "DOCCANO_URL", "DOCCANO_PORT")}
-    password = secrets.token_urlsafe(12)
+    password = "-" + secrets.token_urlsafe(12)  # a leading "-" must not read as an option
     os.environ.update(DOCCANO_USERNAME=USERNAME, DOCCANO_PASSWORD=password)
     os.environ.pop("DOCCANO_PORT", None)
     try:
