@@ -129,7 +129,7 @@ def server_env(paths: ServerPaths) -> Dict[str, str]:
 
 
 def _doccano_cli(paths: ServerPaths, args: List[str], secrets_env: Optional[Dict[str, str]] = None) -> None:
-    """Run `doccano ARGS` in the venv; an arg "env:NAME" (or "--opt=env:NAME") is read from the environment
+    """Run `doccano ARGS` in the venv; an arg "--opt=env:NAME" takes its value from the environment
     inside the child, so a password never appears on a command line (`ps`) or in a log."""
     env = server_env(paths)
     env.update(secrets_env or {})
@@ -139,7 +139,7 @@ def _doccano_cli(paths: ServerPaths, args: List[str], secrets_env: Optional[Dict
         "args = json.loads(os.environ.pop('_DOCCANO_ARGS'))\n"
         "def sub(a):\n"
         "    k, eq, v = a.partition('=env:')\n"
-        "    return k + '=' + os.environ[v] if eq else (os.environ[a[4:]] if a.startswith('env:') else a)\n"
+        "    return k + '=' + os.environ[v] if eq else a\n"
         "sys.argv = ['doccano'] + [sub(a) for a in args]\n"
         "from backend.cli import main\n"
         "main()\n"

@@ -421,7 +421,7 @@ class EventExtractor:
         bare = 0
         passive = False
         content = self._cue("content_cues")
-        dative = tuple(self.rules.get("dative_endings", ())) or ("\0",)
+        dative = tuple(self._cue("dative_endings"))
         if not sender and tok.lower_ in self._cue("inverted_verbs") and after and \
                 _adjacent(doc, i, after[0], self._cue("role_words"), titles) and \
                 self._subject(doc, sent, i, before, blocked) is None:
