@@ -87,6 +87,9 @@ class CitationParser:
         self.refine_re = re.compile(rf"^(?:{kw['refine']})\b\s*", re.U | re.I)
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
+        self.holdings = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("holdings", [])]
+        # "zespół Ambasada RP w Berlinie": a fond a header names by a keyword and its name
+        self.named_fond_re = re.compile(rf"^(?:{kw['fond']})\s+(?P<v>[A-ZÀ-ŽА-ЯЁ][^\d]*)$", re.U)
         self.places: set = set()
         self.kept_re = re.compile(rf"(?:{kw['kept_at']})\s*$", re.I)
         self.kept_after_re = re.compile(rf"^\s+(?:{kw['kept_after']})(?!\w)", re.I)
@@ -258,9 +261,68 @@ class CitationParser:
             return False
         return not self.is_book_reference(text[max(c["end"] for c in citations):])
 
-    @staticmethod
-    def header_archive(archives: Iterable[tuple], citations: List[dict], text: str = "") -> Optional[dict]:
-        """The archive a calendar or finding aid names once in its header, for citations that omit it."""
+    def _holding(self, part: str) -> Optional[str]:
+        """The fond a header's part names ("R 43 I", "f. 33987", "RG 59"), or None."""
+        part = part.strip().rstrip(".").strip()
+        sig = self._signature(part) if part else None
+        if sig:
+            return sig.get("fond") or ""  # "R 43 I/130": a file, no fond for the entries
+        if any(rx.fullmatch(part) for rx in self.holdings):
+            return part
+        fm = self.part_res[1][1].match(part)  # "fond 17", "f. 33987"
+        if fm and fm.end() == len(part):
+            return fm.group("v").strip()
+        nm = self.named_fond_re.match(part)
+        return re.sub(r"\s+", " ", nm.group("v")) if nm and nm.group("v") not in self.places else None
+
+    def _names_holdings(self, tail: str) -> bool:
+        """Whether the text after an archive's name, to the end of its sentence, names a fond or series of it.
+
+        "Bundesarchiv (BArch), Berlin-Lichterfelde, R 43 I (Reichskanzlei)." names R 43 I;
+        "Repositories: AAN; TNA; PA AA." names none.
+        """
+        sentence = SENTENCE_END_RE.split(tail, 1)[0]
+        parts = (re.sub(r"\([^()]*\)", "", part) for part in re.split(r"[,;:]", sentence))
+        return any(self._holding(part) is not None for part in parts)
+
+    def header_fond(self, text: str) -> Optional[str]:
+        """The one fond a calendar's or finding aid's header names, for entries that give only its files.
+
+        "Nachlass Hans von Seeckt (N 247). Bundesarchiv ..." -> "N 247"; "AAN, zespół Ambasada RP w
+        Berlinie" -> "Ambasada RP w Berlinie"; a header naming two ("FO 371 ... CAB 23") or a file
+        ("R 43 I/130") gives none.
+        """
+        found = {self._holding(part) for part in re.split(r"[,;:()]|\.\s+(?=[A-ZÀ-ŽА-ЯЁ])", text)}
+        found.discard(None)
+        return found.pop() if len(found) == 1 and "" not in found else None
+
+    def _fond_after(self, text: str, mentions: List[tuple], orgs: Iterable[tuple]) -> Optional[str]:
+        """A fond named right after the archive (and its place), as in "AAN, MSZ, sygn. 6709".
+
+        "Archiwum Akt Nowych (AAN), Warszawa, Ministerstwo Spraw Zagranicznych." -> the ministry
+        (an ORG span or an acronym); a description ("general correspondence of ...") is none.
+        """
+        orgs = set(orgs)
+        for a in mentions:
+            sentence = SENTENCE_END_RE.split(text[a[1]:], 1)[0]
+            pos = a[1]
+            for part in sentence.split(","):
+                p0 = pos + len(part) - len(part.lstrip())
+                pos += len(part) + 1
+                name = re.sub(r"\s*\([^()]*\)", "", part).strip().rstrip(".")
+                if not name or name in self.places:
+                    continue
+                if (p0, p0 + len(name)) in orgs or (name.isupper() and name.isalpha() and len(name) >= 2):
+                    return name
+                break
+        return None
+
+    def header_archive(self, archives: Iterable[tuple], citations: List[dict], text: str = "",
+                       orgs: Iterable[tuple] = ()) -> Optional[dict]:
+        """The archive a calendar or finding aid names once in its header, for citations that omit it.
+
+        Its "fond" is the header's one fond (see `header_fond`, `_fond_after`), or None.
+        """
         archives = sorted(archives)
         # "Lithuanian Central State Archives (LCVA)": the name and its acronym are one archive, the acronym's
         archives = [a for k, a in enumerate(archives)
@@ -276,10 +338,34 @@ class CitationParser:
             ids -= {None}  # "Lithuanian Central State Archives (LCVA)": the unlinked long name and its acronym
             archives = [a for a in archives if a[2] is not None]
         if len(ids) != 1 or None in ids:
-            return None
-        if any((c.get("archive") or {}).get("entity_id") not in ids for c in citations):
-            return None  # the header cites more than its own archive: no default
-        return {"entity_id": archives[0][2], "canonical": archives[0][3]}
+            # "Bundesarchiv (BArch), Berlin-Lichterfelde, R 43 I ...; originals in the Politisches Archiv
+            # are cited with the archive's name": the one archive the header gives with its fond or series
+            cited = {(c.get("archive") or {}).get("entity_id") for c in citations
+                     if any(c.get(k) for k in ("fond", "opis", "delo"))}
+            ends = [a[0] for a in archives[1:]] + [len(text)]
+            holding = {a[2] for a, end in zip(archives, ends) if self._names_holdings(text[a[1]:end])}
+            chosen = cited or holding
+            if len(chosen) != 1 or not chosen <= ids - {None}:
+                return None
+            eid = chosen.pop()
+        else:
+            if any((c.get("archive") or {}).get("entity_id") not in ids for c in citations):
+                return None  # the header cites more than its own archive: no default
+            eid = archives[0][2]
+        mentions = [a for a in archives if a[2] == eid]
+        held = {c["fond"] for c in citations if self.is_holding(c) and (c.get("archive") or {}).get("entity_id") == eid}
+        if len(held) == 1:
+            fond = held.pop()  # "RGASPI, Moscow, fond 495 (records of the ECCI)"
+        elif held or any(c.get("fond") for c in citations):
+            fond = None
+        else:
+            fond = self.header_fond(text) or self._fond_after(text, mentions, orgs)
+        return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond}
+
+    @staticmethod
+    def is_holding(cite: dict) -> bool:
+        """A fond named without its files ("RGVA, fond 104"): in a header, a description of holdings."""
+        return bool(cite.get("fond")) and not any(cite.get(k) for k in ("opis", "delo", "pages"))
 
     def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None,
               default_archive: Optional[dict] = None, places: Iterable[str] = (),
@@ -357,6 +443,9 @@ class CitationParser:
             starts += [(m.start(), False) for m in self.level_start.finditer(text)]
         starts += [(m.start("part"), True) for m in BOUNDARY_RE.finditer(text)
                    if self._signature(SENTENCE_END_RE.split(m.group("part"), 1)[0].strip().rstrip(".")) is not None]
+        header_fond = (default_archive or {}).get("fond")
+        if default_archive is not None:
+            default_archive = {"entity_id": default_archive["entity_id"], "canonical": default_archive["canonical"]}
         for s, by_signature in sorted(set(starts)):
             if taken(s):
                 continue
@@ -396,6 +485,8 @@ class CitationParser:
                     n0, pos = start, start
                 if n0 is not None:
                     cite["fond"], cite["start"] = re.sub(r"\s+", " ", text[n0:s]).strip().rstrip(","), n0
+                elif header_fond and not by_signature:
+                    cite["fond"] = header_fond  # "Nachlass Seeckt (N 247)" in the header; "Nr. 88, Bl. 3" here
             if consumed and ok:
                 cite["end"] = s + consumed
                 if cite["archive"] is None and prior:
@@ -488,6 +579,7 @@ class CitationComponent:
         last_archival: Dict[str, dict] = {}  # the last archival citation, even when a book came after it
         default_archive = None
         header_open, body_seen = True, 0
+        header_holdings: List[dict] = []
         ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
         archives = [e for e in ents if e.label_ == "ARCHIVE"]
         # places the linker knows ("Essen", "Freiburg"); a name it does not ("Botschaft Tokio") may be a fond
@@ -507,7 +599,9 @@ class CitationComponent:
             if header_open and kind == "body":
                 # the header: the first body paragraph that names an archive, one of the first two and
                 # before any entry ("Calendar of documents." / "Politisches Archiv ..., Berlin.")
-                default_archive = self.parser.header_archive(arch, found, text)
+                default_archive = self.parser.header_archive(arch, found, text, orgs)
+                if default_archive is not None:
+                    header_holdings = [c for c in found if self.parser.is_holding(c)]
                 body_seen += 1
                 header_open = default_archive is None and not found and body_seen < 2
             previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None
@@ -518,6 +612,13 @@ class CitationComponent:
                 c["end"] += s0
                 c["segment"] = k
                 citations.append(c)
+        named = [(e.start_char, e.end_char) for e in archives]
+        if header_holdings and any(c["segment"] > header_holdings[0]["segment"] and
+                                   (c.get("archive") or {}).get("entity_id") == default_archive["entity_id"] and
+                                   not any(c["start"] <= a < c["end"] for a, _ in named) for c in citations):
+            # "Unless another repository is named, the documents are kept at the RGVA, fond 104": a header
+            # whose entries cite only their files describes the holdings, it cites no document
+            citations = [c for c in citations if not any(c is h for h in header_holdings)]
         doc._.citations = citations
         return doc
 

@@ -195,6 +195,38 @@ def evaluate_cmd(model: Path = typer.Argument(..., help="trained pipeline"),
     tmp.replace(output)
 
 
+@app.command("evaluate-markup")
+def evaluate_markup_cmd(model: Path = typer.Argument(..., help="trained pipeline"),
+                        paths: List[Path] = typer.Argument(..., help="markup files (.txt) or folders of them"),
+                        output: Path = typer.Option(Path("metrics/fresh.json")),
+                        disable: List[str] = typer.Option([], help="components to leave out")):
+    """Every component's metrics on annotated markup that nothing was built from (training/fresh): new text."""
+    import spacy
+    from .authoring import MarkupError, to_records
+    from .corpus import CorpusError, Record, build_doc
+    from .evaluate import evaluate_docs, format_table
+
+    files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing or not files:
+        _fail(f"no such markup file: {', '.join(missing)}" if missing else f"no markup files in {paths}")
+    nlp = spacy.load(model)
+    refs = []
+    for f in files:
+        try:
+            records, _ = to_records(f)
+            refs.append(build_doc(nlp, [Record(f, k + 1, r) for k, r in enumerate(records)]))
+        except (MarkupError, CorpusError) as err:
+            _fail(str(err))  # both name the file (and line or record)
+    results = {"fresh": evaluate_docs(nlp, refs, disable)}
+    typer.echo(f"{len(refs)} documents: " + ", ".join(f.stem for f in files))
+    typer.echo(format_table(results))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(".json.tmp")
+    srsly.write_json(tmp, {"model": str(model), "documents": [str(f) for f in files], "results": results})
+    tmp.replace(output)
+
+
 @app.command("evaluate-events-cv")
 def evaluate_events_cv_cmd(model: Path = typer.Argument(..., help="trained pipeline"),
                            train: Path = typer.Option(Path("corpus/train.spacy")),

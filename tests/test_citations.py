@@ -244,6 +244,37 @@ def test_header_archive_is_the_one_the_kb_knows(rule_nlp):
     assert [_key(c) for c in doc._.citations] == [("league_archives", None, None, "R 3627", "14–18")]
 
 
+@pytest.mark.parametrize("header,archive", [
+    ("Calendar. Bundesarchiv (BArch), Berlin-Lichterfelde, R 43 I (Reichskanzlei). Originals kept in the "
+     "Politisches Archiv des Auswärtigen Amts are cited with the name of the archive.", "bundesarchiv"),
+    ("Calendar. Archives nationales, Paris, 94 AP. Copies in the PA AA are cited as such.", "archives_nationales"),
+    ("Calendar. Files from the PA AA and the Bundesarchiv.", None),
+])
+def test_header_with_several_archives_takes_the_one_given_with_its_holdings(rule_nlp, header, archive):
+    doc = rule_nlp(header + "\n\nTelegram from Dirksen to Bülow, 1.10.1931, R 43 I/130, Bl. 2–4; "
+                            "a copy in PA AA, R 28207, Bl. 12 f.")
+    assert [_key(c) for c in doc._.citations] == [(archive, "R 43 I", None, "130", "2–4"),
+                                                  ("pa_aa", None, None, "R 28207", "12 f.")]
+
+
+@pytest.mark.parametrize("header,entry,expected", [
+    ("Calendar. Archiwum Akt Nowych (AAN), Warszawa, zespół Ambasada RP w Berlinie. Entries give the signature (sygn.).",
+     "Raport posła do ministra, Berlin, 27 I 1934, sygn. 118, k. 4–7.", ("aan", "Ambasada RP w Berlinie", None, "118", "4–7")),
+    ("Calendar. RGASPI, Moscow, fond 495 (records of the ECCI).",
+     "Letter from the ECCI to the KPD, 3 March 1924, op. 292, d. 12, l. 5–9.", ("rgaspi", "495", "292", "12", "5–9")),
+    ("Calendar. The National Archives, Kew, War Office.",
+     "Letter from Kopp to Chicherin, 3 May 1921, vol. 12, f. 4.", ("tna_kew", "War Office", None, "12", "4")),
+    # two fonds in the header: none for the entries
+    ("Calendar. The National Archives, Kew: Foreign Office (FO 371) and Cabinet papers (CAB 23).",
+     "Letter from Kopp to Chicherin, 3 May 1921, vol. 12, f. 4.", ("tna_kew", None, None, "12", "4")),
+    # a complete keyword-less signature takes no fond from the header
+    ("Calendar. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin, fond 9.",
+     "Telegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.", ("pa_aa", None, None, "R 9389", "201")),
+])
+def test_header_fond_goes_to_entries_that_give_only_a_file(rule_nlp, header, entry, expected):
+    assert [_key(c) for c in rule_nlp(header + "\n\n" + entry)._.citations] == [expected]
+
+
 def test_header_with_several_archives_implies_none(rule_nlp):
     doc = rule_nlp("Repositories: AAN; TNA; PA AA.\n\nTelegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.")
     (cit,) = doc._.citations

@@ -22,12 +22,15 @@ def test_project_run_all(tmp_path):
                          capture_output=True, text=True, cwd=proj, timeout=900)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     for out in ("corpus/train.spacy", "corpus/test.spacy", "models/model-best", "metrics/evaluation.json",
-                "metrics/events_cv.json",
+                "metrics/events_cv.json", "metrics/fresh.json",
                 "corpus/seeds.jsonl", "corpus/report.html", "corpus/letters.xml"):
         assert (proj / out).exists(), out
     evaluation = json.loads((proj / "metrics/evaluation.json").read_text())
     assert set(evaluation["results"]) == {"dev", "test"}
     assert "PERSON" in evaluation["results"]["test"]["ents_per_type"]
+    fresh = json.loads((proj / "metrics/fresh.json").read_text())
+    assert len(fresh["documents"]) == len(list((ROOT / "training" / "fresh").glob("*.txt")))
+    assert 0.0 <= fresh["results"]["fresh"]["citation_exact"] <= 1.0
     cv = json.loads((proj / "metrics/events_cv.json").read_text())["results"]
     assert cv["folds"] == 5 and cv["event_gold"] > 0 and 0.0 <= cv["event_core_f"] <= 1.0
     (doc,) = [json.loads(l) for l in (proj / "corpus/seeds.jsonl").read_text().splitlines()]
@@ -41,3 +44,18 @@ def test_project_run_all(tmp_path):
                            capture_output=True, text=True, cwd=proj, timeout=900)
     assert again.returncode == 0
     assert "Skipping 'train': nothing changed" in again.stdout
+
+
+def _bash_blocks(markdown: str, heading: str) -> list:
+    """The lines of the ```bash blocks under a ## heading of README.md."""
+    section = markdown.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return [line for block in section.split("```bash\n")[1:] for line in block.split("```", 1)[0].splitlines()]
+
+
+def test_readme_gives_the_set_up_and_test_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert _bash_blocks(readme, "Set up and run") == ['pip install -e ".[dev]"', "spacy project run all"]
+    (test_command,) = _bash_blocks(readme, "Test")
+    assert test_command.endswith("python -m pytest")
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    assert ci[-1] == test_command
