@@ -88,6 +88,7 @@ class CitationParser:
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
         self.holdings = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("holdings", [])]
+        self.fond_before = [re.compile(p, re.U) for p in fields.get("fond_before", [])]
         # "zespół Ambasada RP w Berlinie": a fond a header names by a keyword and its name
         self.named_fond_re = re.compile(rf"^(?:{kw['fond']})\s+(?P<v>[A-ZÀ-ŽА-ЯЁ][^\d]*)$", re.U)
         self.places: set = set()
@@ -223,7 +224,9 @@ class CitationParser:
                 if not hit:
                     if not named_ok or len(named) >= 3 or len(part.split()) > 8:
                         break
-                    if part not in self.places:  # "Historisches Archiv Krupp, Essen, FAH 4 E 112": a place, not a fond
+                    # "Historisches Archiv Krupp, Essen, FAH 4 E 112": a place, not a fond; but after a named
+                    # series it is the series' subdivision ("Z Europe, Dantzig, vol. 61")
+                    if part not in self.places or named:
                         named.append((p0, p1))
             if last:
                 break
@@ -423,6 +426,13 @@ class CitationParser:
             consumed = self._parse_parts(rest[off:min(off + 600, limit)], cite)
             if consumed:
                 cite["end"] = a_end + off + consumed
+                if cite["fond"] is None:
+                    # "the Mikołajczyk papers at the Hoover Institution, box 3": the fond named before its archive
+                    before = text[max(0, a_start - 80):a_start]
+                    fm = next((m for m in (rx.search(before) for rx in self.fond_before) if m), None)
+                    if fm:
+                        cite["fond"] = re.sub(r"\s+", " ", fm.group("v"))
+                        cite["start"] = a_start - len(before) + fm.start("v")
             elif gloss_parts is not None:
                 cite.update(gloss_parts)
                 cite["end"] = a_end + off
@@ -454,15 +464,16 @@ class CitationParser:
             consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
             prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
             nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])]
-            if consumed and nearby and cite["archive"] is None and cite["fond"] is None and nearby[-1]["fond"] and \
-                    (cite["opis"] or cite["delo"]):
-                # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis)
-                prior = nearby  # and, below, its archive
+            if consumed and nearby and cite["fond"] is None and nearby[-1]["fond"] and (cite["opis"] or cite["delo"]):
+                # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis), and archive
+                prior = nearby
+                cite["archive"] = prior[-1]["archive"]
                 cite["fond"] = prior[-1]["fond"]
                 if cite["opis"] is None and cite["delo"]:
                     cite["opis"] = prior[-1]["opis"]
             ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
                 (by_signature and cite["pages"] and (cite["fond"] or cite["delo"])) or \
+                (by_signature and default_archive is not None and cite["delo"]) or \
                 (default_archive is not None and cite["delo"] and (cite["pages"] or cite["opis"] or
                                                                  self.container_re.match(cite["delo"])) and
                  not BOOK_PAGES_RE.search(text[s:s + consumed]))  # "printed in DVP, vol. 3, p. 75": a book

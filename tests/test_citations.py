@@ -84,6 +84,12 @@ CASES = [
     ("AVPRF, f. 0122, op. 5, papka 108, d. 5, l. 3.", "avprf", "0122", "5", "papka 108, d. 5", "3"),
     # the full stop after a verso closes the citation, and stays with it
     ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 14–17 об. See also Carr, p. 4.", "garf", "5", "1", "2619", "14–17 об."),
+    # capitalised Latin keywords, period-separated or spelled out
+    ("Report on Lipetsk, 14 November 1930, RGVA. F. 308k. Op. 3. D. 47. L. 12–19.", "rgva", "308k", "3", "47", "12–19"),
+    ("The file in the RGVA: Fond 104, opis 4, delo 562, listy 33–35v.", "rgva", "104", "4", "562", "33–35v"),
+    # a named series and its subdivision, even when that is a place
+    ("Note by Massigli, 12 Oct. 1936, AMAE, Z Europe, Dantzig, vol. 61, ff. 88–90.",
+     "archives_diplomatiques", "Z Europe, Dantzig", None, "61", "88–90"),
 ]
 
 
@@ -273,6 +279,43 @@ def test_header_with_several_archives_takes_the_one_given_with_its_holdings(rule
 ])
 def test_header_fond_goes_to_entries_that_give_only_a_file(rule_nlp, header, entry, expected):
     assert [_key(c) for c in rule_nlp(header + "\n\n" + entry)._.citations] == [expected]
+
+
+def test_next_file_after_semicolon_in_a_finding_aid_keeps_fond_and_opis(rule_nlp):
+    doc = rule_nlp("Guide. Russian State Military Archive (RGVA), Moscow.\n\n"
+                   "Letter from Smilga to Sklyansky, Smolensk, 2 July 1920, f. 4, op. 14, d. 12, l. 3; d. 14, l. 5 (copy).")
+    assert [_key(c) for c in doc._.citations] == [("rgva", "4", "14", "12", "3"), ("rgva", "4", "14", "14", "5")]
+
+
+def test_a_volume_signature_without_folios_is_an_entry_under_the_header_archive(rule_nlp):
+    doc = rule_nlp("Calendar. League of Nations Archives, Geneva.\n\n"
+                   "Report from Gravina to Drummond, 14 Jan. 1930, R 3712, 4/23345. See Kimmich (New Haven, 1968), pp. 112–115.")
+    assert [_key(c) for c in doc._.citations] == [("league_archives", None, None, "R 3712", None)]
+    # without a header the bare signature is no citation
+    assert rule_nlp("Report from Gravina to Drummond, 14 Jan. 1930, R 3712.")._.citations == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    # "Там же" after a Russian book reference is the book's
+    ("АВПРФ, ф. 082, оп. 9, п. 21, д. 4, л. 17–18. Ср.: Ахтамзян А.А. Рапалльская политика. М., 1974. "
+     "С. 172–174; Там же. С. 180.", [("avprf", "082", "9", "п. 21, д. 4", "17–18")]),
+    ("РГАСПИ. Ф. 159. Оп. 2. Д. 52. Л. 31–33 об.; помета Сталина на копии: Там же. Л. 40.",
+     [("rgaspi", "159", "2", "52", "31–33 об."), ("rgaspi", "159", "2", "52", "40")]),
+    # "хранится в": the archive holds the original
+    ("Подлинник хранится в АВПРФ; копия: РГАСПИ. Ф. 558. Оп. 11. Д. 765. Л. 5.",
+     [("avprf", None, None, None, None), ("rgaspi", "558", "11", "765", "5")]),
+])
+def test_russian_book_references_and_holdings(rule_nlp, text, expected):
+    assert [_key(c) for c in rule_nlp(text)._.citations] == expected
+
+
+def test_a_fond_named_before_its_archive(rule_nlp):
+    doc = rule_nlp("TNA, CAB 65/41, f. 22; the Polish minutes are in the Mikołajczyk papers at the Hoover Institution, box 3.")
+    assert [_key(c) for c in doc._.citations] == [("tna_kew", "CAB 65", None, "41", "22"),
+                                                  ("hoover_archives", "Mikołajczyk papers", None, "box 3", None)]
+    # a fond the citation names itself wins
+    (cit,) = rule_nlp("The Seeckt papers at the Bundesarchiv, N 247/88, Bl. 3.")._.citations
+    assert _key(cit) == ("bundesarchiv", "N 247", None, "88", "3")
 
 
 def test_header_with_several_archives_implies_none(rule_nlp):
