@@ -89,6 +89,7 @@ class CitationParser:
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
         self.holdings = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("holdings", [])]
         self.fond_before = [re.compile(p, re.U) for p in fields.get("fond_before", [])]
+        self.named_fonds = [re.compile(rf"(?:^|(?<=\s))(?P<v>{p}),\s*$", re.U) for p in fields.get("named_fonds", [])]
         # "zespół Ambasada RP w Berlinie": a fond a header names by a keyword and its name
         self.named_fond_re = re.compile(rf"^(?:{kw['fond']})\s+(?P<v>[A-ZÀ-ŽА-ЯЁ][^\d]*)$", re.U)
         self.places: set = set()
@@ -97,6 +98,9 @@ class CitationParser:
         self.book_res = [re.compile(p) for p in fields.get("book_markers", [])]
         arch_pages = fields.get("archival_pages", [])
         self.archival_pages_re = re.compile(rf"^\s*(?:{_alt(arch_pages)})", re.U) if arch_pages else None
+        # the leaves at the end of an inventory entry, before its full stop or a semicolon
+        self.entry_pages_re = re.compile(rf"(?:^|(?<=[\s,.;(]))(?:{_alt(arch_pages)})\s*(?P<v>{self.pages_value})"
+                                         rf"(?=\s*(?:[.;)]|$))", re.U) if arch_pages else None
         self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d", re.U)
         self.pub_re = re.compile(r"^\(\s*[^()\d,]+,\s*\d{4}\)$")
         field_kw = _alt([p for k in ("fond", "opis", "delo", "pages", "level") for p in fields.get(k, [])])
@@ -299,32 +303,38 @@ class CitationParser:
         found.discard(None)
         return found.pop() if len(found) == 1 and "" not in found else None
 
-    def _fond_after(self, text: str, mentions: List[tuple], orgs: Iterable[tuple]) -> Optional[str]:
-        """A fond named right after the archive (and its place), as in "AAN, MSZ, sygn. 6709".
+    def _named_fond_start(self, text: str, s: int, orgs: Iterable[tuple]) -> Optional[int]:
+        """Where a named fond written just before the numbers at `s` begins, or None.
 
-        "Archiwum Akt Nowych (AAN), Warszawa, Ministerstwo Spraw Zagranicznych." -> the ministry
-        (an ORG span or an acronym); a description ("general correspondence of ...") is none.
+        "MSZ, sygn. 6709, k. 14", "Z Europe, URSS, vol. 353": organisations, acronyms, short
+        capitalised series names; "im Nachlass Brockdorff-Rantzau, H 225790": a named fond of the table.
         """
-        orgs = set(orgs)
-        for a in mentions:
-            sentence = SENTENCE_END_RE.split(text[a[1]:], 1)[0]
-            pos = a[1]
-            for part in sentence.split(","):
-                p0 = pos + len(part) - len(part.lstrip())
-                pos += len(part) + 1
-                name = re.sub(r"\s*\([^()]*\)", "", part).strip().rstrip(".")
-                if not name or name in self.places:
-                    continue
-                if (p0, p0 + len(name)) in orgs or (name.isupper() and name.isalpha() and len(name) >= 2):
-                    return name
+        before = text[max(0, s - 60):s]
+        for rx in self.named_fonds:
+            m = rx.search(before)
+            if m:
+                return max(0, s - 60) + m.start("v")
+        n0, pos = None, s
+        for _ in range(3):
+            pm = re.search(r"(?:^|(?<=,\s))(?P<name>[^\W\d][\w.\- ]{0,30}?),\s*$", text[max(0, pos - 35):pos])
+            if not pm:
                 break
-        return None
+            start = max(0, pos - 35) + pm.start("name")
+            name = pm.group("name").strip()
+            words = name.split()
+            named_org = any(e0 == start and e1 == start + len(name) for e0, e1 in orgs)
+            if name in self.places or not (named_org or (name.isupper() and len(name) >= 2) or
+                                           (len(words) <= 2 and all(w[:1].isupper() for w in words)
+                                            and n0 is not None)):
+                break
+            n0, pos = start, start
+        return n0
 
-    def header_archive(self, archives: Iterable[tuple], citations: List[dict], text: str = "",
-                       orgs: Iterable[tuple] = ()) -> Optional[dict]:
+    def header_archive(self, archives: Iterable[tuple], citations: List[dict], text: str = "") -> Optional[dict]:
         """The archive a calendar or finding aid names once in its header, for citations that omit it.
 
-        Its "fond" is the header's one fond (see `header_fond`, `_fond_after`), or None.
+        Its "fond" is the header's one fond (see `header_fond`), or None. An organisation named after
+        the archive is not taken for one: "Bakhmeteff Archive, Columbia University" names the holder.
         """
         archives = sorted(archives)
         # "Lithuanian Central State Archives (LCVA)": the name and its acronym are one archive, the acronym's
@@ -356,19 +366,19 @@ class CitationParser:
                 return None  # the header cites more than its own archive: no default
             eid = archives[0][2]
         mentions = [a for a in archives if a[2] == eid]
-        held = {c["fond"] for c in citations if self.is_holding(c) and (c.get("archive") or {}).get("entity_id") == eid}
+        held = {(c["fond"], c.get("opis")) for c in citations
+                if self.is_holding(c) and (c.get("archive") or {}).get("entity_id") == eid}
+        fond = opis = None
         if len(held) == 1:
-            fond = held.pop()  # "RGASPI, Moscow, fond 495 (records of the ECCI)"
-        elif held or any(c.get("fond") for c in citations):
-            fond = None
-        else:
-            fond = self.header_fond(text) or self._fond_after(text, mentions, orgs)
-        return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond}
+            fond, opis = held.pop()  # "RGASPI, Moscow, fond 495 (records of the ECCI)"; "Ф. 495 (...), оп. 123"
+        elif not held and not any(c.get("fond") for c in citations):
+            fond = self.header_fond(text)
+        return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond, "opis": opis}
 
     @staticmethod
     def is_holding(cite: dict) -> bool:
-        """A fond named without its files ("RGVA, fond 104"): in a header, a description of holdings."""
-        return bool(cite.get("fond")) and not any(cite.get(k) for k in ("opis", "delo", "pages"))
+        """A fond (and opis) named without its files ("RGVA, fond 104"): in a header, a description of holdings."""
+        return bool(cite.get("fond")) and not any(cite.get(k) for k in ("delo", "pages"))
 
     def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None,
               default_archive: Optional[dict] = None, places: Iterable[str] = (),
@@ -454,6 +464,7 @@ class CitationParser:
         starts += [(m.start("part"), True) for m in BOUNDARY_RE.finditer(text)
                    if self._signature(SENTENCE_END_RE.split(m.group("part"), 1)[0].strip().rstrip(".")) is not None]
         header_fond = (default_archive or {}).get("fond")
+        header_opis = (default_archive or {}).get("opis")
         if default_archive is not None:
             default_archive = {"entity_id": default_archive["entity_id"], "canonical": default_archive["canonical"]}
         for s, by_signature in sorted(set(starts)):
@@ -462,6 +473,13 @@ class CitationParser:
             cite = {"start": s, "end": s, "archive": default_archive, "fond": None, "opis": None, "delo": None,
                     "pages": None}
             consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
+            if consumed and default_archive is not None and not text[:s].strip() and cite["delo"] and \
+                    not cite["pages"] and self.entry_pages_re is not None:
+                # an inventory entry: "Д. 41. Письмо ЦК КПРП ..., Варшава, 23 декабря 1923 г. Л. 1–4 об.";
+                # "File 48. Report of ..., 3 Jan. 1925, ff. 2–9.": the file first, its leaves after the title
+                leaves = [m for m in self.entry_pages_re.finditer(text, s + consumed) if not taken(m.start())]
+                if leaves:
+                    cite["pages"] = leaves[0].group("v").strip()
             prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
             nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])]
             if consumed and nearby and cite["fond"] is None and nearby[-1]["fond"] and (cite["opis"] or cite["delo"]):
@@ -471,33 +489,21 @@ class CitationParser:
                 cite["fond"] = prior[-1]["fond"]
                 if cite["opis"] is None and cite["delo"]:
                     cite["opis"] = prior[-1]["opis"]
+            n0 = self._named_fond_start(text, s, orgs) if consumed and default_archive is not None and \
+                cite["fond"] is None else None
             ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
+                (by_signature and cite["pages"] and n0 is not None) or \
                 (by_signature and cite["pages"] and (cite["fond"] or cite["delo"])) or \
                 (by_signature and default_archive is not None and cite["delo"]) or \
                 (default_archive is not None and cite["delo"] and (cite["pages"] or cite["opis"] or
                                                                  self.container_re.match(cite["delo"])) and
                  not BOOK_PAGES_RE.search(text[s:s + consumed]))  # "printed in DVP, vol. 3, p. 75": a book
             if consumed and ok and default_archive is not None and cite["fond"] is None:
-                # "MSZ, sygn. 6709, k. 14", "Z Europe, URSS, vol. 353": named fond parts (organisations,
-                # acronyms, short capitalised series names) just before the first number
-                n0, pos = None, s
-                for _ in range(3):
-                    pm = re.search(r"(?:^|(?<=,\s))(?P<name>[^\W\d][\w.\- ]{0,30}?),\s*$", text[max(0, pos - 35):pos])
-                    if not pm:
-                        break
-                    start = max(0, pos - 35) + pm.start("name")
-                    name = pm.group("name").strip()
-                    words = name.split()
-                    named_org = any(e0 == start and e1 == start + len(name) for e0, e1 in orgs)
-                    if name in self.places or not (named_org or (name.isupper() and len(name) >= 2) or
-                                                   (len(words) <= 2 and all(w[:1].isupper() for w in words)
-                                                    and n0 is not None)):
-                        break
-                    n0, pos = start, start
                 if n0 is not None:
                     cite["fond"], cite["start"] = re.sub(r"\s+", " ", text[n0:s]).strip().rstrip(","), n0
                 elif header_fond and not by_signature:
                     cite["fond"] = header_fond  # "Nachlass Seeckt (N 247)" in the header; "Nr. 88, Bl. 3" here
+                    cite["opis"] = cite["opis"] or header_opis
             if consumed and ok:
                 cite["end"] = s + consumed
                 if cite["archive"] is None and prior:
@@ -610,7 +616,7 @@ class CitationComponent:
             if header_open and kind == "body":
                 # the header: the first body paragraph that names an archive, one of the first two and
                 # before any entry ("Calendar of documents." / "Politisches Archiv ..., Berlin.")
-                default_archive = self.parser.header_archive(arch, found, text, orgs)
+                default_archive = self.parser.header_archive(arch, found, text)
                 if default_archive is not None:
                     header_holdings = [c for c in found if self.parser.is_holding(c)]
                 body_seen += 1

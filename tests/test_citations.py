@@ -268,8 +268,9 @@ def test_header_with_several_archives_takes_the_one_given_with_its_holdings(rule
      "Raport posła do ministra, Berlin, 27 I 1934, sygn. 118, k. 4–7.", ("aan", "Ambasada RP w Berlinie", None, "118", "4–7")),
     ("Calendar. RGASPI, Moscow, fond 495 (records of the ECCI).",
      "Letter from the ECCI to the KPD, 3 March 1924, op. 292, d. 12, l. 5–9.", ("rgaspi", "495", "292", "12", "5–9")),
+    # an organisation after the archive is its holder as often as its fond: none
     ("Calendar. The National Archives, Kew, War Office.",
-     "Letter from Kopp to Chicherin, 3 May 1921, vol. 12, f. 4.", ("tna_kew", "War Office", None, "12", "4")),
+     "Letter from Kopp to Chicherin, 3 May 1921, vol. 12, f. 4.", ("tna_kew", None, None, "12", "4")),
     # two fonds in the header: none for the entries
     ("Calendar. The National Archives, Kew: Foreign Office (FO 371) and Cabinet papers (CAB 23).",
      "Letter from Kopp to Chicherin, 3 May 1921, vol. 12, f. 4.", ("tna_kew", None, None, "12", "4")),
@@ -316,6 +317,33 @@ def test_a_fond_named_before_its_archive(rule_nlp):
     # a fond the citation names itself wins
     (cit,) = rule_nlp("The Seeckt papers at the Bundesarchiv, N 247/88, Bl. 3.")._.citations
     assert _key(cit) == ("bundesarchiv", "N 247", None, "88", "3")
+
+
+INVENTORY_HEADER = ("Российский государственный архив социально-политической истории (РГАСПИ), Москва. Ф. 495 "
+                    "(Исполнительный комитет Коммунистического Интернационала), оп. 123: Коммунистическая партия Польши.")
+
+
+@pytest.mark.parametrize("entry,expected", [
+    ("Д. 41. Письмо ЦК КПРП в ЦК РКП(б) о дискуссии, Варшава, 23 декабря 1923 г. Л. 1–4 об.",
+     [("rgaspi", "495", "123", "41", "1–4 об.")]),
+    ("File 48. Report of Domski to the ECCI Secretariat on the arrests, Warsaw, 3 Jan. 1925, ff. 2–9.",
+     [("rgaspi", "495", "123", "48", "2–9")]),
+    # the entry's own opis wins over the header's
+    ("Letter from the ECCI to the KPD, 3 March 1924, op. 292, d. 12, l. 5–9.", [("rgaspi", "495", "292", "12", "5–9")]),
+])
+def test_inventory_entries_take_fond_and_opis_from_the_header(rule_nlp, entry, expected):
+    doc = rule_nlp(INVENTORY_HEADER + "\n\n" + entry)
+    # the header describes the holdings: no citation of its own
+    assert [_key(c) for c in doc._.citations] == expected
+
+
+def test_a_named_fond_before_a_frame_signature_under_the_header_archive(rule_nlp):
+    doc = rule_nlp("Calendar. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin.\n\n"
+                   "Privatbrief Brockdorff-Rantzaus an Stresemann, Moskau, 28. April 1926, Entwurf, R 28041, Bl. 130–134; "
+                   "die Ausfertigung im Nachlass Brockdorff-Rantzau, H 225790–225794.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("pa_aa", None, None, "R 28041", "130–134"),
+        ("pa_aa", "Nachlass Brockdorff-Rantzau", None, None, "H 225790–225794")]
 
 
 def test_header_with_several_archives_implies_none(rule_nlp):
