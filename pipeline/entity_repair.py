@@ -145,7 +145,7 @@ class EntityRepair:
         ents = [self._relabelled(self._with_initials(doc, self._without_title(e)))
                 for e in self._edges_fixed(doc, doc.ents)
                 if not self._common_word(e) and not self._adjective(e) and not self._no_word(e)]
-        ents = self._hyphen_completed(doc, ents)
+        ents = self._surnames_are_people(self._hyphen_completed(doc, ents))
         taken = [False] * len(doc)
         for e in ents:
             for k in range(e.start, e.end):
@@ -271,6 +271,18 @@ class EntityRepair:
         if len(found) != 1 or ent.label_ in found:
             return ent
         return Span(ent.doc, ent.start, ent.end, label=next(iter(found)), kb_id=ent.kb_id)
+
+    def _surnames_are_people(self, ents: List[Span]) -> List[Span]:
+        """A one-word place or organisation the KB does not know under that type, written as the surname of a
+        person named in full in the same document, is that person: "Letter from Maklakov to Bakhmeteff"
+        after "Boris Bakhmeteff"."""
+        surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2 and e[-1].is_title}
+        if not surnames:
+            return ents
+        return [Span(e.doc, e.start, e.end, label="PERSON", kb_id=e.kb_id)
+                if e.label_ in ("LOC", "ORG") and len(e) == 1 and e.text in surnames and
+                e.label_ not in self.labels_of(e.text, ("PERSON", "LOC", "ORG")) else e
+                for e in ents]
 
     @staticmethod
     def _with_initials(doc: Doc, ent: Span) -> Span:

@@ -215,8 +215,12 @@ class EntityLinker:
                     break
         if eid is None:
             eid = self._lookup(surface, label, person, state, doc, span)
+        if eid is None and person is not None and not person.bare:
+            eid = self._earlier_new_person(person, state)
         if eid is None:
             eid, canonical = self._new_id(surface, label, person, state)
+            if person is not None:
+                state.new_clusters[("initial", eid)] = person.initials[0] if person.initials else None
         else:
             canonical = kb.entities[eid].canonical if eid in kb.entities else state.new_clusters.get(("canon", eid), surface)
         state.last_seen[eid] = state.pos
@@ -345,6 +349,19 @@ class EntityLinker:
         inside = [i for i in ids if periods.get(i) and (periods[i][0] is None or periods[i][0] <= year)
                   and (periods[i][1] is None or year <= periods[i][1])]
         return inside or ids
+
+    def _earlier_new_person(self, person, state: _DocState) -> Optional[str]:
+        """A person the KB lacks, named earlier in the document by the same surname and no other first initial:
+        "Warski" then "Adolf Warski", "Boris Aleksandrovich Bakhmeteff" then "Boris Bakhmeteff", "А. Варским"."""
+        first = person.initials[0] if person.initials else None
+        for sk in surname_keys(person.surname):
+            prev = state.surname.get(sk)
+            if prev and prev.startswith(self.new_prefix):
+                initial = state.new_clusters.get(("initial", prev))
+                if initial is None or first is None or initial == first:
+                    state.new_clusters[("initial", prev)] = initial or first  # "Warski", then "Adolf Warski": A.
+                    return prev
+        return None
 
     def _new_id(self, surface, label, person, state) -> Tuple[str, str]:
         """Deterministic id for a name the KB lacks; a bare surname joins an earlier full name."""

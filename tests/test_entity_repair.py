@@ -134,3 +134,15 @@ def test_a_name_next_to_a_date_is_added_but_not_next_to_a_name():
     assert ents(nlp("Крестинский встретился со Штреземаном 3 апреля 1926 г.")) == [
         ("Крестинский", "PERSON"), ("Штреземаном", "PERSON"), ("3 апреля 1926", "DATE")]
     assert ents(nlp("Lord Curzon")) == [("Curzon", "PERSON")]
+
+
+def test_a_surname_taken_for_a_place_is_the_person_named_in_full():
+    nlp = repairing({"Boris Bakhmeteff": "PERSON", "Bakhmeteff": "LOC", "Maklakov": "PERSON", "Paris": "LOC"})
+    doc = nlp("Boris Bakhmeteff was ambassador. Letter from Maklakov to Bakhmeteff, Paris, 2 Feb. 1919.")
+    assert ents(doc) == [("Boris Bakhmeteff", "PERSON"), ("Maklakov", "PERSON"), ("Bakhmeteff", "PERSON"),
+                         ("Paris", "LOC")]
+    # without the full name, or for a place the KB knows, the label stays
+    assert ("Bakhmeteff", "LOC") in ents(nlp("Letter from Maklakov to Bakhmeteff."))
+    nlp = repairing({"George Washington": "PERSON", "Washington": "LOC"})
+    assert ents(nlp("George Washington slept here. Washington, 3 May 1920.")) == [
+        ("George Washington", "PERSON"), ("Washington", "LOC")]

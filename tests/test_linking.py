@@ -114,6 +114,18 @@ def test_unknown_names_get_stable_ids_across_documents(nlp):
     assert c[0][1].startswith("new:")
 
 
+def test_a_full_name_joins_the_same_unknown_person_named_earlier(nlp):
+    _, links = link(nlp, "Warski protested. Boris Aleksandrovich Bakhmeteff wrote. Adolf Warski replied to "
+                         "Boris Bakhmeteff; Hans Warski did not.",
+                    [("Warski", "PERSON"), ("Boris Aleksandrovich Bakhmeteff", "PERSON"), ("Adolf Warski", "PERSON"),
+                     ("Boris Bakhmeteff", "PERSON"), ("Hans Warski", "PERSON")])
+    ids = [l for _, l in links]
+    assert all(i.startswith("new:") for i in ids)
+    assert ids[0] == ids[2] and ids[1] == ids[3]
+    # another first name is someone else
+    assert ids[4] != ids[2]
+
+
 def test_doc_entities_view(nlp):
     doc, _ = link(nlp, "Kopp met Maltzan. Коппа ждали в Берлине.", [("Kopp", "PERSON"), ("Maltzan", "PERSON"), ("Коппа", "PERSON"), ("Берлине", "LOC")])
     view = {row["id"]: row for row in doc._.entities}
