@@ -83,6 +83,7 @@ class EntityRepair:
         self.exact_case: Set[str] = set()  # names as written, for all-capital words ("NKVD", not "MOSCOW")
         self.common: Set[str] = set()  # lower-case words of the training texts
         self.not_names: Set[str] = set()
+        self.document_nouns: Set[str] = set()  # "Depesza", "Szyfrogram": never a name on their own
         self._stop = _stop_words()
         self._labels_cache: Dict[tuple, Dict[str, List[str]]] = {}
 
@@ -96,9 +97,11 @@ class EntityRepair:
         self._set_entities([e for e in entities if e.type in self.labels + RETYPED])
         if rules_path:
             path = Path(rules_path)
-            path = path / "not_names.txt" if path.is_dir() else path
-            self.not_names = {l.strip().lower() for l in path.read_text(encoding="utf-8").splitlines()
-                              if l.strip() and not l.startswith("#")}
+            words = lambda f: {l.strip().lower() for l in f.read_text(encoding="utf-8").splitlines()
+                               if l.strip() and not l.startswith("#")}
+            self.not_names = words(path / "not_names.txt" if path.is_dir() else path)
+            if path.is_dir() and (path / "document_nouns.txt").exists():
+                self.document_nouns = words(path / "document_nouns.txt")
         if get_examples is not None:
             self.common = {t.text for eg in get_examples() for t in eg.reference if t.is_lower and t.is_alpha}
 
@@ -255,11 +258,12 @@ class EntityRepair:
             and any(ent[-1].lower_.endswith(e) for e in self.adjective_endings)
 
     def _common_word(self, ent: Span) -> bool:
-        """A one-word name that is a common word of the training texts and no KB name: "Whether", "Rumours"."""
+        """A one-word name that is a common word of the training texts and no KB name ("Whether", "Rumours"),
+        or the noun of a document ("Depesza")."""
         if ent.label_ not in self.labels or len(ent) != 1:
             return False
         low = ent[0].lower_
-        return (low in self.common or low in self._stop) and not self.labels_of(ent.text)
+        return low in self.document_nouns or ((low in self.common or low in self._stop) and not self.labels_of(ent.text))
 
     def _relabelled(self, ent: Span) -> Span:
         """A name the KB knows under one other type only takes that type: "Kronstadt" found as a PERSON,
@@ -303,7 +307,8 @@ class EntityRepair:
         srsly.write_json(path / "cfg.json", {"labels": list(self.labels), "max_words": self.max_words,
                                              "adjective_endings": list(self.adjective_endings),
                                              "min_chars": self.min_chars, "common": sorted(self.common),
-                                             "not_names": sorted(self.not_names)})
+                                             "not_names": sorted(self.not_names),
+                                             "document_nouns": sorted(self.document_nouns)})
 
     def from_disk(self, path, exclude=tuple()) -> "EntityRepair":
         path = Path(path)
@@ -312,6 +317,7 @@ class EntityRepair:
         self.max_words, self.min_chars = cfg["max_words"], cfg["min_chars"]
         self.adjective_endings = tuple(cfg.get("adjective_endings", self.adjective_endings))
         self.common, self.not_names = set(cfg["common"]), set(cfg["not_names"])
+        self.document_nouns = set(cfg.get("document_nouns", []))
         entities, errors = read_kb(path / "kb.jsonl")
         if errors:
             raise ValueError(f"[{self.name}] {path / 'kb.jsonl'}:\n" + "\n".join(errors))

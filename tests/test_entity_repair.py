@@ -146,3 +146,10 @@ def test_a_surname_taken_for_a_place_is_the_person_named_in_full():
     nlp = repairing({"George Washington": "PERSON", "Washington": "LOC"})
     assert ents(nlp("George Washington slept here. Washington, 3 May 1920.")) == [
         ("George Washington", "PERSON"), ("Washington", "LOC")]
+
+
+def test_the_noun_of_a_document_is_no_name():
+    nlp = repairing({"Depesza": "PERSON", "Litwinowa": "PERSON", "Becka": "PERSON"})
+    nlp.get_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))
+    doc = nlp("Depesza kondolencyjna Litwinowa do Becka, Moskwa, 13 V 1935.")
+    assert ents(doc) == [("Litwinowa", "PERSON"), ("Becka", "PERSON"), ("Moskwa", "LOC")]

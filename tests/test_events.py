@@ -30,6 +30,11 @@ CASES = [
      ("MEETING", ["Stresemann", "Tschitscherin"]), "Berlin", "1926-04-03"),
     ("12 марта 1926 г. Красин направил письмо Г.В. Чичерину.",
      ("COMMUNICATION", "letter", ["Красин"], ["Г.В. Чичерину"]), None, "1926-03-12"),
+    # a cipher telegram, a private letter
+    ("Szyfrogram Becka do Mołotowa, Berlin, 3 listopada 1934.",
+     ("COMMUNICATION", "telegram", ["Becka"], ["Mołotowa"]), "Berlin", "1934-11-03"),
+    ("Privatbrief von Stresemann an Tschitscherin, Berlin, 28. April 1926.",
+     ("COMMUNICATION", "letter", ["Stresemann"], ["Tschitscherin"]), "Berlin", "1926-04-28"),
 ]
 
 
