@@ -334,11 +334,32 @@ class EventExtractor:
                 ev["segment"] = seg_of(tok.idx)
                 ev["evidence"] = [sent.start_char, sent.end_char]
                 events.append(ev)
+        events = self._without_meeting_records(doc, events)
         # the threshold is applied after merging: a weak reading of the body that its footnote
         # confirms ("had warned Witos in a letter" + "Korfanty to Witos, 29 April") is kept
         doc._.events = [ev for ev in _merge_and_source(doc, events, segments, citations)
                         if ev["confidence"] >= self.min_confidence - 1e-6]  # a config's "0.6" may read as 0.6000000000000001
         return doc
+
+    def _without_meeting_records(self, doc: Doc, events: List[dict]) -> List[dict]:
+        """Drop the communication read from the record of a meeting: "Notes of the talks of Bakhmeteff with
+        Hughes" is the meeting of the two, not a note from one to the other."""
+        gaps = self._cue("record_gaps")
+        if not gaps:
+            return events
+        ids = lambda ev, role: {a.get("entity_id") for a in ev.get(role) or []}
+        meetings = [ev for ev in events if ev["type"] == "MEETING"]
+        drop = set()
+        for k, ev in enumerate(events):
+            if ev["type"] != "COMMUNICATION":
+                continue
+            people = ids(ev, "sender") | ids(ev, "recipient")
+            for mt in meetings:
+                gap = doc.text[ev["trigger"][1]:mt["trigger"][0]]
+                if mt["evidence"] == ev["evidence"] and 0 <= len(gap) <= 12 and \
+                        " ".join(gap.split()).lower() in gaps and people and people <= ids(mt, "participant"):
+                    drop.add(k)
+        return [ev for k, ev in enumerate(events) if k not in drop]
 
     def _doc_ents(self, doc: Doc) -> List[Span]:
         """doc.ents walks every token; the entities of the document being read, listed once."""

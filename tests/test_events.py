@@ -395,3 +395,22 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
     pred = rule_nlp(text)
     pred._.events[0]["place"] = None
     assert score_events([Example(pred, ref)])["event_place_acc"] == 0.0
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the record of a meeting is the meeting, not a note from one participant to the other
+    ("Notes of the talks of Kopp with Chicherin on the treaty, Berlin, 29 Oct. 1921.",
+     [("MEETING", ["Chicherin", "Kopp"])]),
+    ("Notatka z rozmowy Becka ze Stalinem w sprawie paktu, Berlin, 29 września 1932.",
+     [("MEETING", ["Becka", "Stalinem"])]),
+    # a note about talks, to someone else, stays a communication
+    ("Note of Kopp to Lenin on the talks with Chicherin, Berlin, 29 Oct. 1921.",
+     [("COMMUNICATION", "note", ["Kopp"], ["Lenin"]), ("MEETING", ["Chicherin", "Kopp"])]),
+    # titles and adjectives between the document and the name
+    ("Report of the new envoy Viktor Kopp to Chicherin on the situation, Berlin, 1 Feb. 1921.",
+     [("COMMUNICATION", "report", ["Viktor Kopp"], ["Chicherin"])]),
+    ("Notatka Becka dla wiceministra Raczyński o procesie, Berlin, 2 lutego 1937.",
+     [("COMMUNICATION", "memorandum", ["Becka"], ["Raczyński"])]),
+])
+def test_records_of_meetings_and_titles(rule_nlp, text, expected):
+    assert [_core(ev) for ev in rule_nlp(text)._.events] == expected
