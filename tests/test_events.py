@@ -411,6 +411,12 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
      [("COMMUNICATION", "report", ["Viktor Kopp"], ["Chicherin"])]),
     ("Notatka Becka dla wiceministra Raczyński o procesie, Berlin, 2 lutego 1937.",
      [("COMMUNICATION", "memorandum", ["Becka"], ["Raczyński"])]),
+    # German "für": the memorandum's addressee
+    ("Aufzeichnung von Maltzan für Stresemann über die Lage, Berlin, 3. April 1923.",
+     [("COMMUNICATION", "memorandum", ["Maltzan"], ["Stresemann"])]),
+    # the talk a report tells, with a titled partner
+    ("Raport Becka do Sikorskiego o rozmowie z komisarzem spraw zagranicznych Stalinem, Berlin, 12 marca 1933.",
+     [("COMMUNICATION", "report", ["Becka"], ["Sikorskiego"]), ("MEETING", ["Becka", "Stalinem"])]),
 ])
 def test_records_of_meetings_and_titles(rule_nlp, text, expected):
     assert [_core(ev) for ev in rule_nlp(text)._.events] == expected
