@@ -355,8 +355,10 @@ class EventExtractor:
                 continue
             people = ids(ev, "sender") | ids(ev, "recipient")
             for mt in meetings:
+                if mt["trigger"][0] < ev["trigger"][1]:
+                    continue  # the record comes before what it records: "Notes of the talks"
                 gap = doc.text[ev["trigger"][1]:mt["trigger"][0]]
-                if mt["evidence"] == ev["evidence"] and 0 <= len(gap) <= 12 and \
+                if mt["evidence"] == ev["evidence"] and len(gap) <= 12 and \
                         " ".join(gap.split()).lower() in gaps and people and people <= ids(mt, "participant"):
                     drop.add(k)
         return [ev for k, ev in enumerate(events) if k not in drop]

@@ -461,6 +461,24 @@ def in_words(doc: Doc, k: int, words: set) -> bool:
     return k + 1 < len(doc) and doc[k + 1].text == "." and t.lower_ + "." in words
 
 
+def _apposition_end(doc: Doc, m: Mention, mentions: Sequence[Mention]) -> int:
+    """Where the list may go on after `m`: past an apposition that describes it ("Anthony Eden, rapporteur of the
+    Council on Danzig, and Arthur Greiser"), at its closing comma, when a conjunction follows; else `m.end`."""
+    if m.end >= len(doc) or doc[m.end].text != ",":
+        return m.end
+    for k in range(m.end + 2, min(m.end + 10, len(doc) - 1)):
+        t = doc[k]
+        if t.is_punct and t.text != ",":
+            return m.end
+        if t.text == ",":
+            inner = [x for x in mentions if m.end < x.start < k]
+            if doc[k + 1].lower_ in CONJUNCTIONS and not any(x.label_ == "PERSON" for x in inner) and \
+                    not doc[m.end + 1].ent_type_:
+                return k
+            return m.end
+    return m.end
+
+
 def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: set, forward: bool = True) -> List[Mention]:
     """`first` and the mentions listed with it ("A, B and Sir C"): joined by commas, conjunctions and titles.
 
@@ -474,10 +492,15 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
     if siblings:  # "the three envoys": one span, several people
         return [first] + siblings
     chain, links, cur = [first], [], first
+    skip_to = first.end
     for m in ordered:
         if m is first or (forward and m.start < cur.end) or (not forward and m.end > cur.start):
             continue
-        gap = doc[cur.end:m.start] if forward else doc[m.end:cur.start]
+        if forward and cur.end == skip_to:
+            skip_to = _apposition_end(doc, cur, ordered)  # "Heinrich Sahm, President of the Senate, and Strasburger"
+        if forward and m.start < skip_to:
+            continue  # a name inside the apposition ("of the Senate") is no member of the list
+        gap = doc[skip_to:m.start] if forward else doc[m.end:cur.start]
         if len(gap) == 0 or len(gap) > 4 or not all(
                 in_words(doc, t.i, joiners) or (t.is_title and t.i > gap.start) for t in gap):  # "and Foreign Secretary"
             break
@@ -489,6 +512,7 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
         chain.append(m)
         links.append(conj)
         cur = m
+        skip_to = m.end
     if forward:
         # text order: keep up to the last conjunction; commas are a list's too when a conjunction
         # follows its last name: "between Stalin, Churchill, Eden and the Polish premier"

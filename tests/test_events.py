@@ -411,6 +411,11 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
      [("COMMUNICATION", "report", ["Viktor Kopp"], ["Chicherin"])]),
     ("Notatka Becka dla wiceministra Raczyński o procesie, Berlin, 2 lutego 1937.",
      [("COMMUNICATION", "memorandum", ["Becka"], ["Raczyński"])]),
+    # an apposition inside a list of participants
+    ("Record of the conversation between Kopp, the Soviet representative, and Maltzan, Berlin, 3 May 1921.",
+     [("MEETING", ["Kopp", "Maltzan"])]),
+    ("Record of a meeting of Lenin with Kopp, the envoy in Berlin, and Chicherin, Moscow, 3 May 1921.",
+     [("MEETING", ["Chicherin", "Kopp", "Lenin"])]),
     # German "für": the memorandum's addressee
     ("Aufzeichnung von Maltzan für Stresemann über die Lage, Berlin, 3. April 1923.",
      [("COMMUNICATION", "memorandum", ["Maltzan"], ["Stresemann"])]),
