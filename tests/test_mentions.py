@@ -143,11 +143,14 @@ def test_an_office_resolves_to_its_holder_in_the_narrative_year(rule_nlp):
     (rec,) = ev["recipient"]
     assert (rec["entity_id"], rec["via"]["kind"], rec["via"]["text"]) == \
         ("stresemann_gustav", "office", "the German Foreign Minister")
-    # in 1930 the office was Curtius's, and "the Secretary-General" is not a foreign secretary
+    # in 1930 the office was Curtius's, and "the Secretary-General" is the League's, not a foreign secretary
     ev = _only(rule_nlp("In May 1930 Krasin was in Berlin. On 2 May he wrote to the German Foreign Minister."),
                "COMMUNICATION")
     assert ev["recipient"][0]["entity_id"] == "curtius_julius"
-    assert [e for e in rule_nlp("In 1926 Krasin wrote to the Secretary-General.")._.events if e["recipient"]] == []
+    ev = _only(rule_nlp("In 1926 Krasin wrote to the Secretary-General."), "COMMUNICATION")
+    assert [r["entity_id"] for r in ev["recipient"]] == ["drummond_eric"]
+    ev = _only(rule_nlp("In 1936 Krasin wrote to the Secretary-General."), "COMMUNICATION")
+    assert [r["entity_id"] for r in ev["recipient"]] == ["avenol_joseph"]
 
 
 def test_a_description_agrees_with_the_introduction_and_a_bare_office_is_no_one(rule_nlp):
