@@ -84,6 +84,7 @@ class EntityRepair:
         self.common: Set[str] = set()  # lower-case words of the training texts
         self.not_names: Set[str] = set()
         self.document_nouns: Set[str] = set()  # "Depesza", "Szyfrogram": never a name on their own
+        self.noun_articles: Set[str] = set()  # "mit der Bitte": a German noun after its article
         self._stop = _stop_words()
         self._labels_cache: Dict[tuple, Dict[str, List[str]]] = {}
 
@@ -102,6 +103,8 @@ class EntityRepair:
             self.not_names = words(path / "not_names.txt" if path.is_dir() else path)
             if path.is_dir() and (path / "document_nouns.txt").exists():
                 self.document_nouns = words(path / "document_nouns.txt")
+            if path.is_dir() and (path / "noun_articles.txt").exists():
+                self.noun_articles = words(path / "noun_articles.txt")
         if get_examples is not None:
             self.common = {t.text for eg in get_examples() for t in eg.reference if t.is_lower and t.is_alpha}
 
@@ -147,7 +150,8 @@ class EntityRepair:
                              "(kb_path in [initialize.components]) or load a saved pipeline")
         ents = [self._relabelled(self._with_initials(doc, self._without_title(e)))
                 for e in self._edges_fixed(doc, doc.ents)
-                if not self._common_word(e) and not self._adjective(e) and not self._no_word(e)]
+                if not self._common_word(e) and not self._adjective(e) and not self._no_word(e) and
+                not self._german_noun(e)]
         ents = self._surnames_are_people(self._hyphen_completed(doc, ents))
         taken = [False] * len(doc)
         for e in ents:
@@ -265,6 +269,16 @@ class EntityRepair:
         low = ent[0].lower_
         return low in self.document_nouns or ((low in self.common or low in self._stop) and not self.labels_of(ent.text))
 
+    def _german_noun(self, ent: Span) -> bool:
+        """A one-word place or organisation the KB lacks, right after a German article, that is a common German
+        word: "mit der Bitte", "die Verbindungen zur Roten Armee"."""
+        if ent.label_ not in ("LOC", "ORG") or len(ent) != 1 or ent.start == 0 or \
+                ent.doc[ent.start - 1].lower_ not in self.noun_articles or self.labels_of(ent.text):
+            return False
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(ent.text.lower(), "de") >= 4.0
+
     def _relabelled(self, ent: Span) -> Span:
         """A name the KB knows under one other type only takes that type: "Kronstadt" found as a PERSON,
         "z Noëlem" as a place."""
@@ -308,7 +322,8 @@ class EntityRepair:
                                              "adjective_endings": list(self.adjective_endings),
                                              "min_chars": self.min_chars, "common": sorted(self.common),
                                              "not_names": sorted(self.not_names),
-                                             "document_nouns": sorted(self.document_nouns)})
+                                             "document_nouns": sorted(self.document_nouns),
+                                             "noun_articles": sorted(self.noun_articles)})
 
     def from_disk(self, path, exclude=tuple()) -> "EntityRepair":
         path = Path(path)
@@ -318,6 +333,7 @@ class EntityRepair:
         self.adjective_endings = tuple(cfg.get("adjective_endings", self.adjective_endings))
         self.common, self.not_names = set(cfg["common"]), set(cfg["not_names"])
         self.document_nouns = set(cfg.get("document_nouns", []))
+        self.noun_articles = set(cfg.get("noun_articles", []))
         entities, errors = read_kb(path / "kb.jsonl")
         if errors:
             raise ValueError(f"[{self.name}] {path / 'kb.jsonl'}:\n" + "\n".join(errors))

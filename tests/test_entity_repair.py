@@ -153,3 +153,10 @@ def test_the_noun_of_a_document_is_no_name():
     nlp.get_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))
     doc = nlp("Depesza kondolencyjna Litwinowa do Becka, Moskwa, 13 V 1935.")
     assert ents(doc) == [("Litwinowa", "PERSON"), ("Becka", "PERSON"), ("Moskwa", "LOC")]
+
+
+def test_a_german_noun_after_its_article_is_no_place_and_a_title_is_cut_off():
+    nlp = repairing({"Bitte": "LOC", "Verbindungen": "LOC", "Reichswehrminister Geßler": "PERSON", "Stresemann": "PERSON"})
+    nlp.get_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))
+    doc = nlp("Schreiben Stresemann an den Reichswehrminister Geßler mit der Bitte, die Verbindungen geheim zu halten.")
+    assert ents(doc) == [("Stresemann", "PERSON"), ("Geßler", "PERSON")]
