@@ -425,3 +425,12 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
 ])
 def test_records_of_meetings_and_titles(rule_nlp, text, expected):
     assert [_core(ev) for ev in rule_nlp(text)._.events] == expected
+
+
+@pytest.mark.parametrize("text,cc", [
+    ("Szyfrogram Becka do Mołotowa, z kopią dla Sikorskiego, Berlin, 3 listopada 1934.", ["Sikorskiego"]),
+    ("Telegramm Stresemann an Tschitscherin, mit Abschrift an Maltzan, Berlin, 3. Mai 1925.", ["Maltzan"]),
+])
+def test_copies_in_polish_and_german(rule_nlp, text, cc):
+    (ev,) = rule_nlp(text)._.events
+    assert [a["text"] for a in ev["cc"]] == cc and len(ev["recipient"]) == 1
