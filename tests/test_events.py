@@ -416,6 +416,9 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
      [("MEETING", ["Kopp", "Maltzan"])]),
     ("Record of a meeting of Lenin with Kopp, the envoy in Berlin, and Chicherin, Moscow, 3 May 1921.",
      [("MEETING", ["Chicherin", "Kopp", "Lenin"])]),
+    # the genitive plural of the talks
+    ("Notatki posła z rozmów ministra Becka ze Stalinem podczas wizyty, Berlin, 13 lutego 1934.",
+     [("MEETING", ["Becka", "Stalinem"])]),
     # German "für": the memorandum's addressee
     ("Aufzeichnung von Maltzan für Stresemann über die Lage, Berlin, 3. April 1923.",
      [("COMMUNICATION", "memorandum", ["Maltzan"], ["Stresemann"])]),
