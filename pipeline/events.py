@@ -674,7 +674,8 @@ class EventExtractor:
                     clause_hi = t.i
                     break
 
-        arg_cues = self._cue("sender_cues") | self._cue("recipient_cues")
+        # "an instruction from Beck of 28 April", "seine Unterredung mit Litwinow vom 30. Oktober"
+        arg_cues = self._cue("sender_cues") | self._cue("recipient_cues") | self._cue("participant_cues")
 
         def owner(e) -> Optional[int]:
             k = e.start - 1
@@ -682,12 +683,16 @@ class EventExtractor:
                 k -= 1
             if k == e.start - 1:
                 return None
-            if k > sent.start and doc[k].ent_type_ and doc[k].ent_type_ != "DATE":
-                # "an instruction from Beck of 28 April": the date follows the document's sender
+            for _ in range(3):
+                # "an instruction from Beck of 28 April": the date follows the document's sender;
+                # "the talks of Kopp with Seeckt on 14 August": or the meeting's participants
+                if not (k > sent.start and doc[k].ent_type_ and doc[k].ent_type_ != "DATE"):
+                    break
                 while k > sent.start and doc[k].ent_iob_ == "I":
                     k -= 1
-                if k > sent.start and doc[k - 1].lower_ in arg_cues:
-                    k -= 2
+                if not (k > sent.start and doc[k - 1].lower_ in arg_cues):
+                    break
+                k -= 2
             if k >= sent.start and not doc[k].ent_type_ and doc[k].lower_ in lex:
                 return k
             return None

@@ -437,3 +437,14 @@ def test_records_of_meetings_and_titles(rule_nlp, text, expected):
 def test_copies_in_polish_and_german(rule_nlp, text, cc):
     (ev,) = rule_nlp(text)._.events
     assert [a["text"] for a in ev["cc"]] == cc and len(ev["recipient"]) == 1
+
+
+@pytest.mark.parametrize("text,dates", [
+    # the meeting a report tells takes the date written after its participants, the report its own
+    ("Bericht Stresemann an Maltzan, Moskau, 2. November 1925, über seine Unterredung mit Tschitscherin vom "
+     "30. Oktober, in der dieser die Verträge lobte.", [("COMMUNICATION", "1925-11-02"), ("MEETING", "1925-10-30")]),
+    ("Memorandum by Maltzan for Stresemann, Berlin, 20 Aug. 1923, on the talks of Kopp with Seeckt on 14 August.",
+     [("COMMUNICATION", "1923-08-20"), ("MEETING", "1923-08-14")]),
+])
+def test_a_told_meeting_takes_its_own_date(rule_nlp, text, dates):
+    assert [(ev["type"], (ev["date"] or {}).get("value")) for ev in rule_nlp(text)._.events] == dates
