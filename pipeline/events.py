@@ -705,6 +705,11 @@ class EventExtractor:
         # a date in what the document says ("a note recalling that under the treaty of July 12") is not its date
         dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date) and e._.date
                  and (e.start < said or after_place(e))]
+        told = next((t.i for t in doc[clause_lo:tok.i] if t.lower_ in content), None)
+        if told is not None and any(lex.get(t.lower_, {}).get("type") == "COMMUNICATION" for t in doc[clause_lo:told]):
+            # "Telegram from X to Y complaining that the officers had been received by Trotsky, Moscow, 24 May
+            # 1923": the event the document tells is not dated by the document's dateline
+            dates = [e for e in dates if not (after_place(e) and e.start > tok.i)]
         in_clause = [e for e in dates if clause_lo <= e.start < clause_hi]
         own = [e for e in in_clause if owner(e) == tok.i]
         if not own and self._topic_of_document(doc, tok, clause_lo, lex):

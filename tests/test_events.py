@@ -445,6 +445,9 @@ def test_copies_in_polish_and_german(rule_nlp, text, cc):
      "30. Oktober, in der dieser die Verträge lobte.", [("COMMUNICATION", "1925-11-02"), ("MEETING", "1925-10-30")]),
     ("Memorandum by Maltzan for Stresemann, Berlin, 20 Aug. 1923, on the talks of Kopp with Seeckt on 14 August.",
      [("COMMUNICATION", "1923-08-20"), ("MEETING", "1923-08-14")]),
+    # a meeting in what the document says is not dated by the document's dateline
+    ("Telegram from Kopp to Maltzan complaining that the officers had been received by Trotsky, Moscow, 24 May 1923.",
+     [("COMMUNICATION", "1923-05-24"), ("MEETING", None)]),
 ])
 def test_a_told_meeting_takes_its_own_date(rule_nlp, text, dates):
     assert [(ev["type"], (ev["date"] or {}).get("value")) for ev in rule_nlp(text)._.events] == dates
