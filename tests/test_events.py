@@ -419,6 +419,9 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
     # the genitive plural of the talks
     ("Notatki posła z rozmów ministra Becka ze Stalinem podczas wizyty, Berlin, 13 lutego 1934.",
      [("MEETING", ["Becka", "Stalinem"])]),
+    # a participle opens what the document says: no argument after it
+    ("Note of Chicherin to Kopp refusing the consul access to Lenin and Trotsky, Moscow, 29 Nov. 1924.",
+     [("COMMUNICATION", "note", ["Chicherin"], ["Kopp"])]),
     # German "für": the memorandum's addressee
     ("Aufzeichnung von Maltzan für Stresemann über die Lage, Berlin, 3. April 1923.",
      [("COMMUNICATION", "memorandum", ["Maltzan"], ["Stresemann"])]),
