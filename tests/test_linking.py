@@ -39,6 +39,10 @@ def link(nlp, text, mentions):
 
 
 MUST_LINK = [
+    ("ecci", "ORG", "Письмо Исполкома Коминтерна ЦК КПРП; ИККИ ответил; the ECCI agreed.",
+     ["Исполкома Коминтерна", "ИККИ", "ECCI"]),
+    ("ecci_political_secretariat", "ORG", "Директива Политсекретариата ИККИ; Letter to the Political Secretariat of the ECCI.",
+     ["Политсекретариата ИККИ", "Political Secretariat of the ECCI"]),
     ("joffe_adolf", "PERSON", "Adolf Joffe led the delegation. Joffe wrote to Lenin; Ioffe, Иоффе and А.А. Иоффе are one man.",
      ["Adolf Joffe", "Joffe", "Ioffe", "Иоффе", "А.А. Иоффе"]),
     ("simons_walter", "PERSON", "Kopp met Minister Simmons; Walter Simons had replied to Chicherin.",
