@@ -89,6 +89,8 @@ class CitationParser:
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
         self.holdings = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("holdings", [])]
         self.fond_before = [re.compile(p, re.U) for p in fields.get("fond_before", [])]
+        openings = fields.get("header_openings", [])
+        self.header_opening_re = re.compile(rf"^\s*(?:{_alt(openings)})", re.U) if openings else None
         self.named_fonds = [re.compile(rf"(?:^|(?<=\s))(?P<v>{p}),\s*$", re.U) for p in fields.get("named_fonds", [])]
         # "zespół Ambasada RP w Berlinie": a fond a header names by a keyword and its name
         self.named_fond_re = re.compile(rf"^(?:{kw['fond']})\s+(?P<v>[A-ZÀ-ŽА-ЯЁ][^\d]*)$", re.U)
@@ -375,6 +377,10 @@ class CitationParser:
             fond = self.header_fond(text)
         return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond, "opis": opis}
 
+    def is_header_text(self, text: str) -> bool:
+        """Whether a paragraph opens as the header of a calendar or finding aid ("Calendar of documents.")."""
+        return self.header_opening_re is not None and bool(self.header_opening_re.match(text))
+
     @staticmethod
     def is_holding(cite: dict) -> bool:
         """A fond (and opis) named without its files ("RGVA, fond 104"): in a header, a description of holdings."""
@@ -619,6 +625,10 @@ class CitationComponent:
                 default_archive = self.parser.header_archive(arch, found, text)
                 if default_archive is not None:
                     header_holdings = [c for c in found if self.parser.is_holding(c)]
+                if self.parser.is_header_text(text):
+                    # "Calendar ... Compiled from the files kept at the Polish Institute and Sikorski Museum, from
+                    # the AVPRF and TNA": the repositories of the holdings, no citations
+                    found = [c for c in found if any(c.get(k) for k in ("fond", "opis", "delo", "pages"))]
                 body_seen += 1
                 header_open = default_archive is None and not found and body_seen < 2
             previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None

@@ -346,6 +346,16 @@ def test_a_named_fond_before_a_frame_signature_under_the_header_archive(rule_nlp
         ("pa_aa", "Nachlass Brockdorff-Rantzau", None, None, "H 225790–225794")]
 
 
+def test_the_repositories_a_calendar_header_names_are_no_citations(rule_nlp):
+    text = ("Calendar of documents on Polish-Soviet relations. Compiled from the files kept at the Polish Institute and "
+            "Sikorski Museum, from the AVPRF and from TNA.\n\n"
+            "Note from Kot to Vyshinsky, Kuibyshev, 13 Oct. 1941, PISM, A.11.49/Sow/3, k. 12–14.")
+    assert [_key(c) for c in rule_nlp(text)._.citations] == [("pism", "A.11.49", None, "Sow/3", "12–14")]
+    # the same words in a narrative's first paragraph cite the archive
+    text = "The files kept at the AVPRF tell another story.\n\nOn 3 May Kopp wrote to Chicherin."
+    assert [_key(c) for c in rule_nlp(text)._.citations] == [("avprf", None, None, None, None)]
+
+
 def test_header_with_several_archives_implies_none(rule_nlp):
     doc = rule_nlp("Repositories: AAN; TNA; PA AA.\n\nTelegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.")
     (cit,) = doc._.citations
