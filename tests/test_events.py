@@ -403,6 +403,11 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
      [("MEETING", ["Chicherin", "Kopp"])]),
     ("Notatka z rozmowy Becka ze Stalinem w sprawie paktu, Berlin, 29 września 1932.",
      [("MEETING", ["Becka", "Stalinem"])]),
+    ("Voyage en Allemagne: notes on the talks of Kopp with Maltzan, Berlin, octobre 1928.",
+     [("MEETING", ["Kopp", "Maltzan"])]),
+    # recipients coordinated with their cue repeated
+    ("Circular telegram of Chicherin to Kopp and to Joffe on the talks, Moscow, 27 January 1921.",
+     [("COMMUNICATION", "telegram", ["Chicherin"], ["Joffe", "Kopp"])]),
     # a note about talks, to someone else, stays a communication
     ("Note of Kopp to Lenin on the talks with Chicherin, Berlin, 29 Oct. 1921.",
      [("COMMUNICATION", "note", ["Kopp"], ["Lenin"]), ("MEETING", ["Chicherin", "Kopp"])]),
