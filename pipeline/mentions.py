@@ -492,12 +492,11 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
     if siblings:  # "the three envoys": one span, several people
         return [first] + siblings
     chain, links, cur = [first], [], first
-    skip_to = first.end
+    # "Heinrich Sahm, President of the Senate, and Strasburger": the list goes on after the apposition
+    skip_to = _apposition_end(doc, first, ordered) if forward else first.end
     for m in ordered:
         if m is first or (forward and m.start < cur.end) or (not forward and m.end > cur.start):
             continue
-        if forward and cur.end == skip_to:
-            skip_to = _apposition_end(doc, cur, ordered)  # "Heinrich Sahm, President of the Senate, and Strasburger"
         if forward and m.start < skip_to:
             continue  # a name inside the apposition ("of the Senate") is no member of the list
         gap = doc[skip_to:m.start] if forward else doc[m.end:cur.start]
@@ -512,7 +511,7 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
         chain.append(m)
         links.append(conj)
         cur = m
-        skip_to = m.end
+        skip_to = _apposition_end(doc, m, ordered) if forward else m.end
     if forward:
         # text order: keep up to the last conjunction; commas are a list's too when a conjunction
         # follows its last name: "between Stalin, Churchill, Eden and the Polish premier"
