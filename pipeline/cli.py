@@ -16,6 +16,14 @@ def _fail(msg: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _write_metrics(output: Path, payload: dict) -> None:
+    """Write a metrics file whole or not at all: a temporary file, then a rename."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(".json.tmp")
+    srsly.write_json(tmp, payload)
+    tmp.replace(output)
+
+
 @app.command("clean")
 def clean_cmd(paths: List[Path] = typer.Argument(..., help=".txt files or folders"),
               out_dir: Path = typer.Option(..., "--out-dir", help="where cleaned text and segments go")):
@@ -189,10 +197,7 @@ def evaluate_cmd(model: Path = typer.Argument(..., help="trained pipeline"),
     nlp = spacy.load(model)
     results = evaluate(nlp, {"dev": dev, "test": test}, disable)
     typer.echo(format_table(results, before))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_suffix(".json.tmp")
-    srsly.write_json(tmp, {"model": str(model), "disabled": list(disable), "results": results})
-    tmp.replace(output)
+    _write_metrics(output, {"model": str(model), "disabled": list(disable), "results": results})
 
 
 @app.command("evaluate-markup")
@@ -221,10 +226,7 @@ def evaluate_markup_cmd(model: Path = typer.Argument(..., help="trained pipeline
     results = {"fresh": evaluate_docs(nlp, refs, disable)}
     typer.echo(f"{len(refs)} documents: " + ", ".join(f.stem for f in files))
     typer.echo(format_table(results))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_suffix(".json.tmp")
-    srsly.write_json(tmp, {"model": str(model), "documents": [str(f) for f in files], "results": results})
-    tmp.replace(output)
+    _write_metrics(output, {"model": str(model), "documents": [str(f) for f in files], "results": results})
 
 
 @app.command("evaluate-events-cv")
@@ -247,10 +249,7 @@ def evaluate_events_cv_cmd(model: Path = typer.Argument(..., help="trained pipel
         _fail(f"{train}: {err}")
     for key, value in scores.items():
         typer.echo(f"{key:16} {value:.3f}" if isinstance(value, float) else f"{key:16} {value}")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_suffix(".json.tmp")
-    srsly.write_json(tmp, {"model": str(model), "train": str(train), "results": scores})
-    tmp.replace(output)
+    _write_metrics(output, {"model": str(model), "train": str(train), "results": scores})
 
 
 @app.command("train")
