@@ -25,7 +25,7 @@ from .tokenizer import get_segments
 FIELDS = ("fond", "opis", "delo", "pages")
 REQUIRED = ("fond", "opis", "delo", "pages", "ibid", "kept_at")
 LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers", "verso", "archival_pages",
-                        "containers")
+                        "containers", "number_signs")
 # One comma part, a parenthesis (one level of nesting inside), or a separator.
 TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 # A full stop before a capital: the end of a sentence unless it closes a keyword ("f. R-130").
@@ -70,12 +70,14 @@ class CitationParser:
         self.page_list_re = re.compile(rf"(?!(?:1[5-9]|20)\d\d$){self.pages_value}", re.U)
         self.verso_end = re.compile(rf"(?:{verso})$")
         value = r"(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?)"
+        # "zespół nr 322", "fond No. 17": a number sign after the keyword is dropped with it
+        sign = rf"(?:\s*(?:{kw['number_signs']})(?=\s*\d))?" if fields.get("number_signs") else ""
         self.part_res = [
             ("pages", re.compile(rf"^(?:{kw['pages']})\s*(?P<v>{self.pages_value})", re.U)),
-            ("fond", re.compile(rf"^(?:{kw['fond']})\s*(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?"
+            ("fond", re.compile(rf"^(?:{kw['fond']}){sign}\s*(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?"
                                 rf"|[A-ZÀ-ŽА-Я]{{2,}}(?![\w.]))", re.U)),
-            ("opis", re.compile(rf"^(?:{kw['opis']})\s*{value}", re.U)),
-            ("delo", re.compile(rf"^(?:{kw['delo']})\s*{value}", re.U)),
+            ("opis", re.compile(rf"^(?:{kw['opis']}){sign}\s*{value}", re.U)),
+            ("delo", re.compile(rf"^(?:{kw['delo']}){sign}\s*{value}", re.U)),
         ]
         both = [p for p in fields.get("fond", []) if p in fields.get("pages", [])]
         self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)
@@ -102,7 +104,7 @@ class CitationParser:
         self.archival_pages_re = re.compile(rf"^\s*(?:{_alt(arch_pages)})", re.U) if arch_pages else None
         # the leaves at the end of an inventory entry, before its full stop or a semicolon
         self.entry_pages_re = re.compile(rf"(?:^|(?<=[\s,.;(]))(?:{_alt(arch_pages)})\s*(?P<v>{self.pages_value})"
-                                         rf"(?=\s*(?:[.;)]|$))", re.U) if arch_pages else None
+                                         rf"(?=\s*(?:[.;:,()]|$))", re.U) if arch_pages else None
         self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d", re.U)
         self.pub_re = re.compile(r"^\(\s*[^()\d,]+,\s*\d{4}\)$")
         field_kw = _alt([p for k in ("fond", "opis", "delo", "pages", "level") for p in fields.get(k, [])])
@@ -169,8 +171,9 @@ class CitationParser:
             se = self._sentence_end(part)
             if se is not None:
                 part, last = part[:se], True
-            if ":" in part and self.level_re.match(part):
-                part, last = part[:part.index(":")], True  # "folder 5: Letters from Girs": the file, then its title
+            if ":" in part and (self.level_re.match(part) or self._signature(part[:part.index(":")].strip())):
+                # "folder 5: Letters from Girs", "N 1024/12: Korrespondenz mit Neurath": the file, then its title
+                part, last = part[:part.index(":")], True
             if not self.verso_end.search(part) and not FOLLOWING_END_RE.search(part):  # "3 об.", "45 f."
                 part = part.rstrip(".").rstrip()
             p0 = m.start() + lead
@@ -456,7 +459,10 @@ class CitationParser:
                 continue
             found.append(cite)
         ibids = [m for m in self.ibid_re.finditer(text)]
-        ibid_spans = [(m.start(), m.end()) for m in ibids]
+        # an "Ibid." covers its own parts only ("ebd., Bl. 37–39. — Telegramm ..., Bl. 40–41": the next is an entry)
+        ibid_spans = [(m.start(), m.end() if m.group("rest") is None else m.start("rest") + (self._parse_parts(
+            m.group("rest"), {"fond": None, "opis": None, "delo": None, "pages": None}, named_ok=False) or 0))
+            for m in ibids]
 
         def taken(pos: int) -> bool:
             return any(c["start"] <= pos < max(c["end"], c["start"] + 1) for c in found) or \
@@ -486,6 +492,12 @@ class CitationParser:
                 leaves = [m for m in self.entry_pages_re.finditer(text, s + consumed) if not taken(m.start())]
                 if leaves:
                     cite["pages"] = leaves[0].group("v").strip()
+                # "N 1024/9: Ankara und Genf. — Schreiben ..., Bl. 12–13. — Telegramm ..., Bl. 14": a file
+                # heading, then its items, each cited by its leaves
+                entry_items = [{**cite, "pages": m.group("v").strip(), "start": m.start(), "end": m.end()}
+                               for m in leaves[1:]]
+            else:
+                entry_items = []
             prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
             nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])]
             if consumed and nearby and cite["fond"] is None and nearby[-1]["fond"] and (cite["opis"] or cite["delo"]):
@@ -503,7 +515,8 @@ class CitationParser:
                 (by_signature and default_archive is not None and cite["delo"]) or \
                 (default_archive is not None and cite["delo"] and (cite["pages"] or cite["opis"] or
                                                                  self.container_re.match(cite["delo"])) and
-                 not BOOK_PAGES_RE.search(text[s:s + consumed]))  # "printed in DVP, vol. 3, p. 75": a book
+                 (cite["opis"] or not BOOK_PAGES_RE.search(text[s:s + consumed])))
+            # "printed in DVP, vol. 3, p. 75" is a book; "op. 10, p. 101, d. 3" (a folder) is no book's
             if consumed and ok and default_archive is not None and cite["fond"] is None:
                 if n0 is not None:
                     cite["fond"], cite["start"] = re.sub(r"\s+", " ", text[n0:s]).strip().rstrip(","), n0
@@ -515,6 +528,7 @@ class CitationParser:
                 if cite["archive"] is None and prior:
                     cite["archive"] = prior[-1]["archive"]  # "TNA, PREM 3/355/7, ff. 312–318, and CAB 65/41, f. 22"
                 found.append(cite)
+                found += [{**item, "fond": cite["fond"], "opis": cite["opis"]} for item in entry_items]
         for m in ibids:
             before = [c for c in found if c["end"] <= m.start()]
             if before:
@@ -603,6 +617,7 @@ class CitationComponent:
         default_archive = None
         header_open, body_seen = True, 0
         header_holdings: List[dict] = []
+        titled = False
         ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
         archives = [e for e in ents if e.label_ == "ARCHIVE"]
         # places the linker knows ("Essen", "Freiburg"); a name it does not ("Botschaft Tokio") may be a fond
@@ -625,6 +640,7 @@ class CitationComponent:
                 default_archive = self.parser.header_archive(arch, found, text)
                 if default_archive is not None:
                     header_holdings = [c for c in found if self.parser.is_holding(c)]
+                    titled = self.parser.is_header_text(text)
                 if self.parser.is_header_text(text):
                     # "Calendar ... Compiled from the files kept at the Polish Institute and Sikorski Museum, from
                     # the AVPRF and TNA": the repositories of the holdings, no citations
@@ -640,11 +656,12 @@ class CitationComponent:
                 c["segment"] = k
                 citations.append(c)
         named = [(e.start_char, e.end_char) for e in archives]
-        if header_holdings and any(c["segment"] > header_holdings[0]["segment"] and
+        if header_holdings and (titled or any(c["segment"] > header_holdings[0]["segment"] and
                                    (c.get("archive") or {}).get("entity_id") == default_archive["entity_id"] and
-                                   not any(c["start"] <= a < c["end"] for a, _ in named) for c in citations):
+                                   not any(c["start"] <= a < c["end"] for a, _ in named) for c in citations)):
             # "Unless another repository is named, the documents are kept at the RGVA, fond 104": a header
-            # whose entries cite only their files describes the holdings, it cites no document
+            # whose entries cite only their files, or one that opens as a calendar's ("Calendar. AVPRF,
+            # fond 0135"), describes the holdings, it cites no document
             citations = [c for c in citations if not any(c is h for h in header_holdings)]
         doc._.citations = citations
         return doc

@@ -148,7 +148,7 @@ class EntityRepair:
         if self.kb is None:
             raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
                              "(kb_path in [initialize.components]) or load a saved pipeline")
-        ents = [self._relabelled(self._with_initials(doc, self._without_title(e)))
+        ents = [self._relabelled(self._with_initials(doc, self._without_title(self._without_document_noun(e))))
                 for e in self._edges_fixed(doc, doc.ents)
                 if not self._common_word(e) and not self._adjective(e) and not self._no_word(e) and
                 not self._german_noun(e)]
@@ -286,9 +286,27 @@ class EntityRepair:
         if ent.label_ not in kinds:
             return ent
         found = self.labels_of(ent.text, kinds)
+        if not found and ent.label_ in ("LOC", "ORG") and self._given_and_known_surname(ent):
+            found = {"PERSON": []}
         if len(found) != 1 or ent.label_ in found:
             return ent
         return Span(ent.doc, ent.start, ent.end, label=next(iter(found)), kb_id=ent.kb_id)
+
+    def _given_and_known_surname(self, ent: Span) -> bool:
+        """A place or organisation no KB name matches, written as a given name and a surname the KB knows only as
+        a person's: "z Mikołajem Krestinskim" found as a place."""
+        if not 2 <= len(ent) <= 3 or not all(t.is_title and t.is_alpha for t in ent):
+            return False
+        if any(self.labels_of(t.text, ("PERSON", "LOC", "ORG")) or t.lower_ in self.common for t in ent[:-1]):
+            return False
+        return set(self.labels_of(ent[-1].text, ("PERSON", "LOC", "ORG"))) == {"PERSON"}
+
+    def _without_document_noun(self, ent: Span) -> Span:
+        """A name starts after the noun of a document the NER took in: "Nota Ludowego Komisariatu ...",
+        "Szyfrogram Becka"."""
+        if len(ent) > 1 and ent[0].lower_ in self.document_nouns and ent[1].text[:1].isupper():
+            return Span(ent.doc, ent.start + 1, ent.end, label=ent.label, kb_id=ent.kb_id)
+        return ent
 
     def _surnames_are_people(self, ents: List[Span]) -> List[Span]:
         """A one-word place or organisation the KB does not know under that type, written as the surname of a

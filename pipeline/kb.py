@@ -176,8 +176,11 @@ def validate_kb(path: Path) -> List[str]:
 class KnowledgeBase:
     """Lookup tables over the entities; every lookup is a dict access keyed by (type, key)."""
 
-    def __init__(self, entities: Iterable[Entity], source: str = "<memory>"):
+    def __init__(self, entities: Iterable[Entity], source: str = "<memory>",
+                 given_names: Optional[Dict[str, Set[str]]] = None):
         self.source = source
+        # given-name key -> first initials of its equivalents ("mikolai" -> {"m", "n"}), see read_given_names
+        self.given_names: Dict[str, Set[str]] = given_names or {}
         self.entities: "OrderedDict[str, Entity]" = OrderedDict((e.id, e) for e in entities)
         self.order = {eid: i for i, eid in enumerate(self.entities)}
         self.exact: Dict[Tuple[str, str], List[str]] = defaultdict(list)
@@ -193,11 +196,11 @@ class KnowledgeBase:
             self._index(e)
 
     @classmethod
-    def from_jsonl(cls, path) -> "KnowledgeBase":
+    def from_jsonl(cls, path, given_names: Optional[Dict[str, Set[str]]] = None) -> "KnowledgeBase":
         entities, errors = read_kb(Path(path))
         if errors:
             raise KBError("invalid knowledge base:\n" + "\n".join(errors))
-        return cls(entities, str(path))
+        return cls(entities, str(path), given_names)
 
     @staticmethod
     def _add(table, key, eid):
@@ -224,6 +227,8 @@ class KnowledgeBase:
                 inits = self.surnames[sk].setdefault(e.id, set())
                 if pn.initials:
                     inits.add(pn.initials[0])
+                if pn.given:
+                    inits |= self.given_names.get(compact_key(pn.given[0]), set())
                 for nick in pn.nicknames:
                     inits.add(compact_key(nick)[:1])
                 self.person_initials[e.id] |= inits
@@ -241,6 +246,27 @@ class KnowledgeBase:
 
     def to_jsonl(self, path) -> None:
         write_entities(Path(path), self.entities.values())
+
+
+def read_given_names(path: Path) -> Dict[str, Set[str]]:
+    """Equivalent given names, one comma-separated group per line ("Nikolai, Mikołaj, Nikolaus, Николай"):
+    each name's key -> the first initials of its group, so "Mikołaj Krestinski" agrees with Nikolai Krestinsky.
+
+    A line with a single name is an error that names the file and line, since it says nothing.
+    """
+    table: Dict[str, Set[str]] = defaultdict(set)
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        keys = [compact_key(n) for n in (p.strip() for p in line.split(",")) if n]
+        if len([k for k in keys if k]) < 2:
+            raise KBError(f"{path}:{lineno}: a group of given names needs two names or more, got {line!r}")
+        initials = {k[:1] for k in keys if k}
+        for k in keys:
+            if k:
+                table[k] |= initials
+    return dict(table)
 
 
 def _atomic_write(path: Path, text: str) -> None:

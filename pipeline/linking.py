@@ -12,7 +12,7 @@ document and run, and are clustered in the document by the same rules.
 
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 import srsly
 from rapidfuzz import fuzz
@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from .kb import KnowledgeBase, write_entities
+from .kb import KnowledgeBase, read_given_names, write_entities
 from .normalization import (
     compact_key,
     has_cyrillic,
@@ -153,13 +153,16 @@ class EntityLinker:
         self.fuzzy_min_len = fuzzy_min_len
         self.new_prefix = new_prefix
         self.kb: Optional[KnowledgeBase] = None
+        self.given_names: Dict[str, Set[str]] = {}
 
     # -- setup -------------------------------------------------------------
     def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
-                   nlp: Optional[Language] = None, kb_path: Optional[str] = None) -> None:
+                   nlp: Optional[Language] = None, kb_path: Optional[str] = None,
+                   given_names_path: Optional[str] = None) -> None:
         if kb_path is None:
             kb_path = "configs/knowledge_base.jsonl"
-        self.kb = KnowledgeBase.from_jsonl(kb_path)
+        self.given_names = read_given_names(Path(given_names_path)) if given_names_path else {}
+        self.kb = KnowledgeBase.from_jsonl(kb_path, self.given_names)
 
     def set_kb(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -397,6 +400,7 @@ class EntityLinker:
                                              "new_prefix": self.new_prefix})
         if self.kb is not None:
             write_entities(path / "kb.jsonl", self.kb.entities.values())
+        srsly.write_json(path / "given_names.json", {k: sorted(v) for k, v in sorted(self.given_names.items())})
 
     def from_disk(self, path, *, exclude=tuple()) -> "EntityLinker":
         path = Path(path)
@@ -407,8 +411,10 @@ class EntityLinker:
             self.fuzzy_margin = cfg.get("fuzzy_margin", self.fuzzy_margin)
             self.fuzzy_min_len = cfg.get("fuzzy_min_len", self.fuzzy_min_len)
             self.new_prefix = cfg.get("new_prefix", self.new_prefix)
+        if (path / "given_names.json").exists():
+            self.given_names = {k: set(v) for k, v in srsly.read_json(path / "given_names.json").items()}
         if (path / "kb.jsonl").exists():
-            self.kb = KnowledgeBase.from_jsonl(path / "kb.jsonl")
+            self.kb = KnowledgeBase.from_jsonl(path / "kb.jsonl", self.given_names)
         return self
 
 

@@ -29,7 +29,8 @@ def make_rule_pipeline(patterns):
                           ("citations", "historian_citations_v1"), ("events", "historian_events_v1")):
         nlp.add_pipe(factory, name=name)
     nlp.get_pipe("dates").initialize(tables_path=str(ROOT / "configs" / "dates"))
-    nlp.get_pipe("linker").initialize(kb_path=str(ROOT / "configs" / "knowledge_base.jsonl"))
+    nlp.get_pipe("linker").initialize(kb_path=str(ROOT / "configs" / "knowledge_base.jsonl"),
+                                      given_names_path=str(ROOT / "configs" / "linking" / "given_names.txt"))
     nlp.get_pipe("citations").initialize(fields_path=str(ROOT / "configs" / "citations"))
     nlp.get_pipe("events").initialize(rules_path=str(ROOT / "configs" / "events"),
                                       kb_path=str(ROOT / "configs" / "knowledge_base.jsonl"))

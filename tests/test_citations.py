@@ -268,6 +268,8 @@ def test_header_with_several_archives_takes_the_one_given_with_its_holdings(rule
      "Raport posła do ministra, Berlin, 27 I 1934, sygn. 118, k. 4–7.", ("aan", "Ambasada RP w Berlinie", None, "118", "4–7")),
     ("Calendar. RGASPI, Moscow, fond 495 (records of the ECCI).",
      "Letter from the ECCI to the KPD, 3 March 1924, op. 292, d. 12, l. 5–9.", ("rgaspi", "495", "292", "12", "5–9")),
+    ("Kalendarz. Instytut Polski i Muzeum im. gen. Sikorskiego (PISM), Londyn, kol. 34 (papers of August Zaleski).",
+     "Raport posła do ministra, Berlin, 27 I 1928, teczka 7, k. 4–7.", ("pism", "kol. 34", None, "teczka 7", "4–7")),
     # an organisation after the archive is its holder as often as its fond: none
     ("Calendar. The National Archives, Kew, War Office.",
      "Letter from Kopp to Chicherin, 3 May 1921, vol. 12, f. 4.", ("tna_kew", None, None, "12", "4")),
@@ -335,6 +337,40 @@ def test_inventory_entries_take_fond_and_opis_from_the_header(rule_nlp, entry, e
     doc = rule_nlp(INVENTORY_HEADER + "\n\n" + entry)
     # the header describes the holdings: no citation of its own
     assert [_key(c) for c in doc._.citations] == expected
+
+
+def test_a_file_heading_lends_its_file_to_every_item_cited_by_its_leaves(rule_nlp):
+    doc = rule_nlp("Findbuch. Bundesarchiv Koblenz, Nachlass Rudolf Nadolny (N 1024).\n\n"
+                   "N 1024/13: Schriftwechsel mit Bülow, 1933–1934. — Brief Bülows an Nadolny, Berlin, 20. Dezember 1933, "
+                   "Bl. 1–4. — Telegramm Bülows an Nadolny, 20. März 1934, Bl. 30: Sondierungen; Entwurf im PA AA, "
+                   "R 31485, Bl. 7. — der Entwurf ebd., Bl. 37–39. — Telegramm Nadolnys an Bülow, Moskau, 29. März 1934, "
+                   "Bl. 40–41, mit der Empfehlung.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("bundesarchiv", "N 1024", None, "13", "1–4"), ("bundesarchiv", "N 1024", None, "13", "30"),
+        ("pa_aa", None, None, "R 31485", "7"), ("pa_aa", None, None, "R 31485", "37–39"),
+        ("bundesarchiv", "N 1024", None, "13", "40–41")]
+
+
+def test_a_folder_between_opis_and_file_under_the_header_fond(rule_nlp):
+    doc = rule_nlp("Calendar. Archive of Foreign Policy of the Russian Federation (AVPRF), fond 0135 (Referentura).\n\n"
+                   "No. 2. Ciphered telegram. Karakhan to the mission, 30 May 1927. Op. 10, p. 101, d. 3, l. 12.\n\n"
+                   "No. 3. Telegram. Kopp to Chicherin, 2 June 1927, AVPRF, f. 0135, op. 10, p. 101, d. 4, l. 2.")
+    # the header's fond describes the holdings even where an entry names the archive itself
+    assert [_key(c) for c in doc._.citations] == [("avprf", "0135", "10", "p. 101, d. 3", "12"),
+                                                  ("avprf", "0135", "10", "p. 101, d. 4", "2")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Raport Wysockiego do Zaleskiego, 27 I 1928, AAN, zespół nr 322, sygn. nr 6709, k. 3.",
+     [("aan", "322", None, "6709", "3")]),
+    ("Letter from Kopp to Chicherin, 3 May 1921, RGASPI, fond No. 17, op. 3, d. 2137, l. 4.",
+     [("rgaspi", "17", "3", "2137", "4")]),
+    # "tamże" after a Polish book imprint without a comma ("Londyn 1972") is the book's
+    ("Telegram Szembeka do Becka, AAN, MSZ, sygn. 6654, k. 3. Diariusz i teki Jana Szembeka, t. IV, "
+     "Londyn 1972, s. 61–63; tamże, s. 65.", [("aan", "MSZ", None, "6654", "3")]),
+])
+def test_number_signs_and_polish_imprints(rule_nlp, text, expected):
+    assert [_key(c) for c in rule_nlp(text)._.citations] == expected
 
 
 def test_a_named_fond_before_a_frame_signature_under_the_header_archive(rule_nlp):

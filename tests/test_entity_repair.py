@@ -155,6 +155,21 @@ def test_the_noun_of_a_document_is_no_name():
     assert ents(doc) == [("Litwinowa", "PERSON"), ("Becka", "PERSON"), ("Moskwa", "LOC")]
 
 
+def test_a_given_name_and_a_surname_the_kb_knows_as_a_person_are_a_person_not_a_place():
+    nlp = repairing({"Patka": "PERSON", "Mikołajem Krestinskim": "LOC", "Moskwa": "LOC", "Nowym Jorku": "LOC"})
+    doc = nlp("Rozmowa Patka z Mikołajem Krestinskim, Moskwa; w Nowym Jorku.")
+    assert ents(doc) == [("Patka", "PERSON"), ("Mikołajem Krestinskim", "PERSON"), ("Moskwa", "LOC"),
+                         ("Nowym Jorku", "LOC")]
+
+
+def test_a_name_starts_after_the_noun_of_a_document():
+    nlp = repairing({"Nota Ludowego Komisariatu Spraw Zagranicznych": "PERSON", "Schreiben Hasses": "PERSON"})
+    nlp.get_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))
+    doc = nlp("Nota Ludowego Komisariatu Spraw Zagranicznych do poselstwa. 5 Schreiben Hasses an Seeckt.")
+    assert [e.text for e in doc.ents][:2] == ["Ludowego Komisariatu Spraw Zagranicznych", "Hasses"]
+    assert doc.ents[1].label_ == "PERSON"
+
+
 def test_a_german_noun_after_its_article_is_no_place_and_a_title_is_cut_off():
     nlp = repairing({"Bitte": "LOC", "Verbindungen": "LOC", "Reichswehrminister Geßler": "PERSON", "Stresemann": "PERSON"})
     nlp.get_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))

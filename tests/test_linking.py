@@ -9,13 +9,14 @@ from spacy.training import Example
 from pipeline.linking import b_cubed, doc_entities
 
 KB = Path(__file__).resolve().parent.parent / "configs" / "knowledge_base.jsonl"
+GIVEN_NAMES = KB.parent / "linking" / "given_names.txt"
 
 
 @pytest.fixture(scope="module")
 def nlp():
     nlp = spacy.blank("en")
     nlp.add_pipe("historian_linker_v1")
-    nlp.get_pipe("historian_linker_v1").initialize(kb_path=str(KB))
+    nlp.get_pipe("historian_linker_v1").initialize(kb_path=str(KB), given_names_path=str(GIVEN_NAMES))
     return nlp
 
 
@@ -130,6 +131,29 @@ def test_a_full_name_joins_the_same_unknown_person_named_earlier(nlp):
     assert ids[4] != ids[2]
 
 
+def test_a_given_name_in_another_language_agrees_with_the_kb_person(nlp):
+    text = "Rozmowa z Mikołajem Krestinskim; list Jerzego Cziczerina; Hans Krestinski; Nikolai Chicherin."
+    mentions = [("Mikołajem Krestinskim", "PERSON"), ("Jerzego Cziczerina", "PERSON"), ("Hans Krestinski", "PERSON"),
+                ("Nikolai Chicherin", "PERSON")]
+    _, links = link(nlp, text, mentions)
+    assert [l for _, l in links][:2] == ["krestinsky_nikolai", "chicherin_georgy"]
+    # a given name of another group is still someone else
+    assert links[2][1] != "krestinsky_nikolai" and links[3][1] != "chicherin_georgy"
+    # without the table the Polish given names disagree with the KB's first initials
+    bare = spacy.blank("en")
+    bare.add_pipe("historian_linker_v1").initialize(kb_path=str(KB))
+    assert [l for _, l in link(bare, text, mentions)[1]][:2] != ["krestinsky_nikolai", "chicherin_georgy"]
+
+
+def test_a_group_of_one_given_name_is_an_error_naming_file_and_line(tmp_path):
+    from pipeline.kb import KBError, read_given_names
+
+    path = tmp_path / "given_names.txt"
+    path.write_text("# groups\nNikolai, Mikołaj\nBoris\n", encoding="utf-8")
+    with pytest.raises(KBError, match=r"given_names.txt:3: .*two names"):
+        read_given_names(path)
+
+
 def test_doc_entities_view(nlp):
     doc, _ = link(nlp, "Kopp met Maltzan. Коппа ждали в Берлине.", [("Kopp", "PERSON"), ("Maltzan", "PERSON"), ("Коппа", "PERSON"), ("Берлине", "LOC")])
     view = {row["id"]: row for row in doc._.entities}
@@ -143,8 +167,9 @@ def test_to_disk_from_disk_round_trip(nlp, tmp_path):
     nlp.to_disk(tmp_path / "model")
     assert (tmp_path / "model" / "historian_linker_v1" / "kb.jsonl").exists()
     nlp2 = spacy.load(tmp_path / "model")
-    _, links = link(nlp2, "Tschitscherin and Simmons.", [("Tschitscherin", "PERSON"), ("Simmons", "PERSON")])
-    assert [l for _, l in links] == ["chicherin_georgy", "simons_walter"]
+    _, links = link(nlp2, "Tschitscherin and Simmons; Mikołaj Krestinski.",
+                    [("Tschitscherin", "PERSON"), ("Simmons", "PERSON"), ("Mikołaj Krestinski", "PERSON")])
+    assert [l for _, l in links] == ["chicherin_georgy", "simons_walter", "krestinsky_nikolai"]
 
 
 def test_b_cubed_and_false_merges():
