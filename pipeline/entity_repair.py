@@ -86,6 +86,8 @@ class EntityRepair:
         self.document_nouns: Set[str] = set()  # "Depesza", "Szyfrogram": never a name on their own
         self.noun_articles: Set[str] = set()  # "mit der Bitte": a German noun after its article
         self._stop = _stop_words()
+        # a word this frequent (wordfreq's Zipf scale) in one of these languages is a common word
+        self.common_zipf, self.common_word_langs = 4.0, ("pl", "ru", "de", "en", "fr")
         self._labels_cache: Dict[tuple, Dict[str, List[str]]] = {}
 
     # -- setup -------------------------------------------------------------
@@ -148,10 +150,12 @@ class EntityRepair:
         if self.kb is None:
             raise ValueError(f"[{self.name}] no knowledge base loaded: call nlp.initialize() "
                              "(kb_path in [initialize.components]) or load a saved pipeline")
+        lower = {t.lower_ for t in doc if t.is_lower}
+        inner = {t.text for t in doc if t.is_title and not self._opens_sentence(t)}
         ents = [self._relabelled(self._with_initials(doc, self._without_title(self._without_document_noun(e))))
                 for e in self._edges_fixed(doc, doc.ents)
                 if not self._common_word(e) and not self._adjective(e) and not self._no_word(e) and
-                not self._german_noun(e)]
+                not self._german_noun(e) and not self._capitalised_word(e, lower, inner)]
         ents = self._surnames_are_people(self._hyphen_completed(doc, ents))
         taken = [False] * len(doc)
         for e in ents:
@@ -268,6 +272,30 @@ class EntityRepair:
             return False
         low = ent[0].lower_
         return low in self.document_nouns or ((low in self.common or low in self._stop) and not self.labels_of(ent.text))
+
+    @staticmethod
+    def _opens_sentence(tok) -> bool:
+        """The token starts a sentence or a paragraph, or follows a footnote's number ("13 Meldunek ...")."""
+        doc, i = tok.doc, tok.i
+        if i == 0 or doc[i - 1].text in (".", "!", "?", "»", "”", '"') or "\n" in doc[i - 1].whitespace_:
+            return True
+        return doc[i - 1].like_num and (i == 1 or "\n" in doc[i - 2].whitespace_)
+
+    def _capitalised_word(self, ent: Span, lower: Set[str], inner: Set[str]) -> bool:
+        """A one-word name the KB lacks at the start of a sentence that is a common word there: written in small
+        letters elsewhere in the document, or frequent in one of its languages and never capitalised inside a
+        sentence ("Wymiana posłów nastąpiła szybko", "Stosunki ...")."""
+        if ent.label_ not in self.labels or len(ent) != 1 or not self._opens_sentence(ent[0]) or \
+                self.labels_of(ent.text):
+            return False
+        low = ent[0].lower_
+        if low in lower:
+            return True
+        if ent.text in inner:
+            return False
+        from wordfreq import zipf_frequency
+
+        return any(zipf_frequency(low, lang) >= self.common_zipf for lang in self.common_word_langs)
 
     def _german_noun(self, ent: Span) -> bool:
         """A one-word place or organisation the KB lacks, right after a German article, that is a common German

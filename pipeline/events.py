@@ -475,8 +475,10 @@ class EventExtractor:
             elif verbal and not recipient and _adjacent(doc, i, m, self._cue("role_words"), titles):
                 recipient = coordinated(doc, m, after, joiners)  # "informed Chicherin", "told the ambassador"
             elif not verbal and bare < 2 and not (sender and recipient) and all(
-                    not t.is_punct or in_words(doc, t.i, titles) for t in doc[i + 1:m.start]) and (
+                    not t.is_punct or in_words(doc, t.i, titles) or (t.i == i + 1 and t.text in ".:")
+                    for t in doc[i + 1:m.start]) and (
                     m.start - i <= 3 or (sender and m.start - sender[-1].end <= 1)):
+                # "Telegram. Maiskii (Helsinki) to Litvinov": the heading of a calendar entry, its sender after it
                 # genitive and dative without preposition: "Письмо Мануильского ...", "Pismo Józefa Becka"
                 if not recipient and doc[m.end - 1].lower_.endswith(dative):
                     recipient = coordinated(doc, m, after, joiners)  # "письмо Крестинскому": to him

@@ -30,14 +30,23 @@ class SentenceSplitter:
     def __init__(self, name: str, abbreviations_path: Optional[str] = None):
         self.name = name
         self.abbreviations: Set[str] = set()
+        self.headings: Set[str] = set()  # "Telegram.", "Record of conversation.": an entry's heading, no sentence
         if abbreviations_path:
             self._load(Path(abbreviations_path))
 
     def _load(self, path: Path) -> None:
+        words = lambda f: {l.strip().lower() for l in f.read_text(encoding="utf-8").splitlines()
+                           if l.strip() and not l.startswith("#")}
         if path.is_dir():
+            if (path / "headings.txt").exists():
+                self.headings = words(path / "headings.txt")
             path = path / "abbreviations.txt"
-        self.abbreviations = {l.strip().lower() for l in path.read_text(encoding="utf-8").splitlines()
-                              if l.strip() and not l.startswith("#")}
+        self.abbreviations = words(path)
+
+    def _is_heading(self, toks, start: int, end: int) -> bool:
+        """Tokens start..end (before a full stop) are an entry's heading: "Ciphered telegram", "Report"."""
+        words = [t.lower_ for t in toks[start:end]]
+        return 1 <= len(words) <= 4 and all(w in self.headings for w in words)
 
     def initialize(self, get_examples=None, *, nlp=None, abbreviations_path: Optional[str] = None) -> None:
         if abbreviations_path:
@@ -59,8 +68,11 @@ class SentenceSplitter:
             if tok.idx in seg_starts or (tok.i and "\n\n" in toks[tok.i - 1].text_with_ws):
                 starts[tok.i] = True
         i = 0
+        last_start = 0
         while i < len(toks):
             tok = toks[i]
+            if starts[i]:
+                last_start = i
             ender = tok.text in ENDERS or (tok.text.endswith(".") and len(tok.text) > 1 and not tok.like_num)
             if ender:
                 word = tok.text[:-1] if tok.text.endswith(".") and len(tok.text) > 1 else (toks[i - 1].text if i else "")
@@ -72,7 +84,8 @@ class SentenceSplitter:
                     j += 1
                 if j < len(toks) and not abbreviation and toks[j].ent_iob_ != "I":
                     nxt = toks[j]  # never inside an entity: "Berlin, 19. Oktober 1933" is one date
-                    if nxt.is_title or nxt.is_upper or nxt.text[:1] in "“\"‘«(„" or nxt.is_space:
+                    heading = tok.text == "." and self.headings and self._is_heading(toks, last_start, i)
+                    if (nxt.is_title or nxt.is_upper or nxt.text[:1] in "“\"‘«(„" or nxt.is_space) and not heading:
                         starts[j] = True
                 i = j
                 continue
@@ -85,7 +98,8 @@ class SentenceSplitter:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         (path / "abbreviations.txt").write_text("\n".join(sorted(self.abbreviations)) + "\n", encoding="utf-8")
+        (path / "headings.txt").write_text("\n".join(sorted(self.headings)) + "\n", encoding="utf-8")
 
     def from_disk(self, path, exclude: Iterable[str] = tuple()) -> "SentenceSplitter":
-        self._load(Path(path) / "abbreviations.txt")
+        self._load(Path(path))
         return self

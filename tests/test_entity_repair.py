@@ -170,6 +170,13 @@ def test_a_name_starts_after_the_noun_of_a_document():
     assert doc.ents[1].label_ == "PERSON"
 
 
+def test_a_common_word_opening_a_sentence_is_no_name():
+    nlp = repairing({"Wymiana": "PERSON", "Stosunki": "PERSON", "Bauer": "PERSON", "Klimas": "PERSON"})
+    doc = nlp("Wymiana posłów nastąpiła szybko. Stosunki przetrwały. Bauer wrote. Otto Bauer left. Klimas agreed.")
+    # frequent Polish words go; "Bauer", capitalised inside a sentence too, and a rare name stay
+    assert ents(doc) == [("Bauer", "PERSON"), ("Bauer", "PERSON"), ("Klimas", "PERSON")]
+
+
 def test_a_german_noun_after_its_article_is_no_place_and_a_title_is_cut_off():
     nlp = repairing({"Bitte": "LOC", "Verbindungen": "LOC", "Reichswehrminister Geßler": "PERSON", "Stresemann": "PERSON"})
     nlp.get_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))

@@ -35,6 +35,9 @@ CASES = [
      ("COMMUNICATION", "telegram", ["Becka"], ["Mołotowa"]), "Berlin", "1934-11-03"),
     ("Privatbrief von Stresemann an Tschitscherin, Berlin, 28. April 1926.",
      ("COMMUNICATION", "letter", ["Stresemann"], ["Tschitscherin"]), "Berlin", "1926-04-28"),
+    # a calendar entry's heading, then its sender, place and recipient
+    ("No. 8. Ciphered telegram. Kopp (Berlin) to Chicherin, 3 March 1921. The talks go on.",
+     ("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"]), "Berlin", "1921-03-03"),
 ]
 
 

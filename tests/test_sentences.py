@@ -21,6 +21,10 @@ def nlp():
      ["As A.L.P. Dennis wrote in Sept. 1920, the war was lost.3", "The Red Army retreated."]),
     ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 3. Копп писал Чичерину.", ["ГАРФ, ф. 5, оп. 1, д. 2619, л. 3.", "Копп писал Чичерину."]),
     ("“It is over.” Lenin said so!", ["“It is over.”", "Lenin said so!"]),
+    # an entry's heading stays with what it heads; a short sentence of other words does not
+    ("No. 8. Ciphered telegram. Kopp to Chicherin, 3 March 1921. He agreed. Then Kopp left.",
+     ["No. 8.", "Ciphered telegram. Kopp to Chicherin, 3 March 1921.", "He agreed.", "Then Kopp left."]),
+    ("Record of conversation. Maiskii with Svinhufvud.", ["Record of conversation. Maiskii with Svinhufvud."]),
 ])
 def test_sentences(nlp, text, sentences):
     assert [s.text.strip() for s in nlp(text).sents] == sentences
