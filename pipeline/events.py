@@ -583,7 +583,14 @@ class EventExtractor:
         if len(listed) >= 2:
             right, genitive = listed, True  # "the talks of the military missions (Drax, Doumenc, Voroshilov)"
         right_only = between or (genitive and not verbal and len(_unique_mentions(right)) >= 2)
-        left = [] if right_only else [m for m in before if _cue_before(doc, m, titles, sent.start) not in recipient_cues]
+        dative = tuple(self._cue("dative_endings"))
+        # "Доклад Л.М. Карахана М.М. Литвинову о беседе с Ататюрком": the addressee in the dative after the
+        # author is no participant, as "to Bülow" is not in "Report from Dirksen to Bülow on a conversation"
+        addressed = {id(b) for a, b in zip(before, before[1:])
+                     if b.start - a.end <= 1 and doc[b.end - 1].lower_.endswith(dative) and
+                     not doc[a.end - 1].lower_.endswith(dative)}
+        left = [] if right_only else [m for m in before if _cue_before(doc, m, titles, sent.start) not in recipient_cues
+                                      and id(m) not in addressed]
         subj = self._subject(doc, sent, i, left, blocked) if left else None
         if subj is None and left and i - left[-1].end <= 12:
             subj = left[-1]

@@ -479,6 +479,23 @@ def _apposition_end(doc: Doc, m: Mention, mentions: Sequence[Mention]) -> int:
     return m.end
 
 
+def _without_bracketed_places(gap: Span) -> List:
+    """The tokens of a gap between two names without a place in brackets after the first: "to Aleksandrovsky
+    (Kaunas) and Voikov (Warsaw)" lists two recipients."""
+    toks, k = list(gap), 0
+    out = []
+    while k < len(toks):
+        t = toks[k]
+        if t.text == "(":
+            close = next((j for j in range(k + 1, len(toks)) if toks[j].text == ")"), None)
+            if close is not None and close > k + 1 and all(x.ent_type_ == "LOC" for x in toks[k + 1:close]):
+                k = close + 1
+                continue
+        out.append(t)
+        k += 1
+    return out
+
+
 def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: set, forward: bool = True) -> List[Mention]:
     """`first` and the mentions listed with it ("A, B and Sir C"): joined by commas, conjunctions and titles.
 
@@ -499,9 +516,9 @@ def coordinated(doc: Doc, first: Mention, mentions: Sequence[Mention], joiners: 
             continue
         if forward and m.start < skip_to:
             continue  # a name inside the apposition ("of the Senate") is no member of the list
-        gap = doc[skip_to:m.start] if forward else doc[m.end:cur.start]
+        gap = _without_bracketed_places(doc[skip_to:m.start] if forward else doc[m.end:cur.start])
         if len(gap) == 0 or len(gap) > 4 or not all(
-                in_words(doc, t.i, joiners) or (t.is_title and t.i > gap.start) for t in gap):  # "and Foreign Secretary"
+                in_words(doc, t.i, joiners) or (t.is_title and t.i > gap[0].i) for t in gap):  # "and Foreign Secretary"
             break
         # "the Stresemann-Chicherin talks": two names joined by a hyphen are a pair
         conj = any(t.lower_ in CONJUNCTIONS for t in gap) or (len(gap) == 1 and gap[0].text in "-–"

@@ -436,6 +436,12 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
     # the talk a report tells, with a titled partner
     ("Raport Becka do Sikorskiego o rozmowie z komisarzem spraw zagranicznych Stalinem, Berlin, 12 marca 1933.",
      [("COMMUNICATION", "report", ["Becka"], ["Sikorskiego"]), ("MEETING", ["Becka", "Stalinem"])]),
+    # Russian: the addressee in the dative after the report's author took no part in the talk
+    ("23 Доклад Л.М. Карахана М.М. Литвинову о беседе с Ататюрком, Анкара, 5 ноября 1934 г.",
+     [("COMMUNICATION", "report", ["Л.М. Карахана"], ["М.М. Литвинову"]), ("MEETING", ["Ататюрком", "Л.М. Карахана"])]),
+    # recipients listed with the places they were in
+    ("12 Litvinov's telegram to Aleksandrovsky (Riga) and Voikov (Warsaw), 30 Sept. 1926.",
+     [("COMMUNICATION", "telegram", ["Litvinov"], ["Aleksandrovsky", "Voikov"])]),
 ])
 def test_records_of_meetings_and_titles(rule_nlp, text, expected):
     assert [_core(ev) for ev in rule_nlp(text)._.events] == expected
