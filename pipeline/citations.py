@@ -37,6 +37,8 @@ NEXT_FILE_GAP_RE = re.compile(r"\s*;\s*(?=[a-zа-яё])[^.;:()]{0,60},\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
+# a signature after "in" inside a part: "copy in FO 688/26, f. 3", "draft in FO 688/19"
+IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в)\s+(?P<part>[^,;:().\s][^,;:()]*)")
 
 
 def _known(entity_id: Optional[str]) -> bool:
@@ -88,9 +90,16 @@ class CitationParser:
         self.container_re = re.compile(rf"^(?:{containers})\s*\d", re.U)
         self.refine_re = re.compile(rf"^(?:{kw['refine']})\b\s*", re.U | re.I)
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
+        self.stop_in_re = re.compile(rf"(?<!\w)(?:{kw['stop']})(?!\w)", re.U | re.I)  # "is printed in", "see"
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
         self.holdings = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("holdings", [])]
         self.fond_before = [re.compile(p, re.U) for p in fields.get("fond_before", [])]
+        holders = fields.get("holders", [])
+        self.holder_re = re.compile(rf"(?<!\w)(?:{_alt(holders)})(?!\w)", re.U) if holders else None
+        arrangement = fields.get("arrangement_openings", [])
+        self.arrangement_re = re.compile(rf"^\s*(?:{_alt(arrangement)})(?!\w)", re.U) if arrangement else None
+        # "boxes 1–4", "Boxes 7–9": the extent of a series, no document's place
+        self.container_range_re = re.compile(r"^[^\W\d]+s\s+\d+\s*[–-]\s*\d+$", re.U)
         openings = fields.get("header_openings", [])
         self.header_opening_re = re.compile(rf"^\s*(?:{_alt(openings)})", re.U) if openings else None
         self.named_fonds = [re.compile(rf"(?:^|(?<=\s))(?P<v>{p}),\s*$", re.U) for p in fields.get("named_fonds", [])]
@@ -180,8 +189,8 @@ class CitationParser:
             p1 = p0 + len(part)
             if not part:
                 break
-            if self.stop_re.match(part):
-                break
+            if self.stop_re.match(part) or (not hit and self.stop_in_re.search(part)):
+                break  # "printed in ...", and no named fond "is printed in Dokumenty" before the numbers
             if pages_done and pages_start is not None and self.page_list_re.fullmatch(part):
                 cite["pages"], pos = re.sub(r"\s+", " ", written[pages_start:p1]), p1  # "k. 14–17, 20 and 25"
                 continue
@@ -235,8 +244,8 @@ class CitationParser:
                         break
                     # "Historisches Archiv Krupp, Essen, FAH 4 E 112": a place, not a fond; but after a named
                     # series it is the series' subdivision ("Z Europe, Dantzig, vol. 61")
-                    if part not in self.places or named:
-                        named.append((p0, p1))
+                    if (part not in self.places or named) and not (self.holder_re and self.holder_re.search(part)):
+                        named.append((p0, p1))  # "Bakhmeteff Archive, Columbia University, ...": the holder
             if last:
                 break
         if hit and named and cite.get("fond") is None:
@@ -294,7 +303,9 @@ class CitationParser:
         "Repositories: AAN; TNA; PA AA." names none.
         """
         sentence = SENTENCE_END_RE.split(tail, 1)[0]
-        parts = (re.sub(r"\([^()]*\)", "", part) for part in re.split(r"[,;:]", sentence))
+        parts = [re.sub(r"\([^()]*\)", "", part) for part in re.split(r"[,;:]", sentence)]
+        # "Foreign Office, General Correspondence, Political (FO 371)": the series in brackets
+        parts += re.findall(r"\(([^()]*)\)", sentence)
         return any(self._holding(part) is not None for part in parts)
 
     def header_fond(self, text: str) -> Optional[str]:
@@ -473,7 +484,7 @@ class CitationParser:
         if default_archive is not None:
             # in a calendar or finding aid the header names the archive: "box 12, folder 4", "vol. 352, f. 41"
             starts += [(m.start(), False) for m in self.level_start.finditer(text)]
-        starts += [(m.start("part"), True) for m in BOUNDARY_RE.finditer(text)
+        starts += [(m.start("part"), True) for rx in (BOUNDARY_RE, IN_PART_RE) for m in rx.finditer(text)
                    if self._signature(SENTENCE_END_RE.split(m.group("part"), 1)[0].strip().rstrip(".")) is not None]
         header_fond = (default_archive or {}).get("fond")
         header_opis = (default_archive or {}).get("opis")
@@ -499,7 +510,8 @@ class CitationParser:
             else:
                 entry_items = []
             prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
-            nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])]
+            nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])
+                               and not self.stop_in_re.search(text[c["end"]:s])]  # "; printed in DVP, vol. 17"
             if consumed and nearby and cite["fond"] is None and nearby[-1]["fond"] and (cite["opis"] or cite["delo"]):
                 # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis), and archive
                 prior = nearby
@@ -553,6 +565,14 @@ class CitationParser:
                 if consumed:
                     cite["end"] = m.start("rest") + consumed
             found.append(cite)
+        if default_archive is not None:
+            # "Series II. Notes of conversations, 1918–1938. Box 5.", "(boxes 1–4)": the arrangement of the
+            # papers, not the place of a document
+            arranging = self.arrangement_re is not None and self.arrangement_re.match(text)
+            found = [c for c in found if not (
+                c["delo"] and not c["pages"] and not c["fond"] and not c["opis"] and
+                (self.container_range_re.match(c["delo"]) or (arranging and self.container_re.match(c["delo"])
+                                                              and "," not in c["delo"])))]
         for c in found:
             c["text"] = text[c["start"]:c["end"]]
         found.sort(key=lambda c: c["start"])

@@ -85,6 +85,7 @@ class EntityRepair:
         self.not_names: Set[str] = set()
         self.document_nouns: Set[str] = set()  # "Depesza", "Szyfrogram": never a name on their own
         self.noun_articles: Set[str] = set()  # "mit der Bitte": a German noun after its article
+        self.repository_heads: Set[str] = set()  # "Harry Ransom Center": an archive, not a person
         self._stop = _stop_words()
         # a word this frequent (wordfreq's Zipf scale) in one of these languages is a common word
         self.common_zipf, self.common_word_langs = 4.0, ("pl", "ru", "de", "en", "fr")
@@ -107,6 +108,9 @@ class EntityRepair:
                 self.document_nouns = words(path / "document_nouns.txt")
             if path.is_dir() and (path / "noun_articles.txt").exists():
                 self.noun_articles = words(path / "noun_articles.txt")
+            if path.is_dir() and (path / "repository_heads.txt").exists():
+                self.repository_heads = {l.strip() for l in (path / "repository_heads.txt").read_text(
+                    encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")}
         if get_examples is not None:
             self.common = {t.text for eg in get_examples() for t in eg.reference if t.is_lower and t.is_alpha}
 
@@ -316,6 +320,8 @@ class EntityRepair:
         found = self.labels_of(ent.text, kinds)
         if not found and ent.label_ in ("LOC", "ORG") and self._given_and_known_surname(ent):
             found = {"PERSON": []}
+        if not found and ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].text in self.repository_heads:
+            found = {"ARCHIVE": []}  # "Harry Ransom Center" taken for a person
         if len(found) != 1 or ent.label_ in found:
             return ent
         return Span(ent.doc, ent.start, ent.end, label=next(iter(found)), kb_id=ent.kb_id)
@@ -369,7 +375,8 @@ class EntityRepair:
                                              "min_chars": self.min_chars, "common": sorted(self.common),
                                              "not_names": sorted(self.not_names),
                                              "document_nouns": sorted(self.document_nouns),
-                                             "noun_articles": sorted(self.noun_articles)})
+                                             "noun_articles": sorted(self.noun_articles),
+                                             "repository_heads": sorted(self.repository_heads)})
 
     def from_disk(self, path, exclude=tuple()) -> "EntityRepair":
         path = Path(path)
@@ -380,6 +387,7 @@ class EntityRepair:
         self.common, self.not_names = set(cfg["common"]), set(cfg["not_names"])
         self.document_nouns = set(cfg.get("document_nouns", []))
         self.noun_articles = set(cfg.get("noun_articles", []))
+        self.repository_heads = set(cfg.get("repository_heads", []))
         entities, errors = read_kb(path / "kb.jsonl")
         if errors:
             raise ValueError(f"[{self.name}] {path / 'kb.jsonl'}:\n" + "\n".join(errors))
