@@ -28,6 +28,7 @@ the linker:
   ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is,
   and the rest of a name cut at a hyphen ("В.А. Антонову-Овсеенко").
 """
+import re
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Set
 
@@ -61,6 +62,9 @@ def _stop_words() -> Set[str]:
     for lang in STOP_WORD_LANGS:
         words |= set(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
     return words
+
+
+_CYRILLIC = re.compile(r"^[А-ЯЁ][а-яё\-]+$")
 
 
 def _is_initial(tok) -> bool:
@@ -160,6 +164,7 @@ class EntityRepair:
                 for e in self._edges_fixed(doc, doc.ents)
                 if not self._common_word(e) and not self._adjective(e) and not self._no_word(e) and
                 not self._german_noun(e) and not self._capitalised_word(e, lower, inner)]
+        ents = [part for e in ents for part in self._pair_split(e)]
         ents = self._surnames_are_people(self._hyphen_completed(doc, ents))
         taken = [False] * len(doc)
         for e in ents:
@@ -318,8 +323,9 @@ class EntityRepair:
         if ent.label_ not in kinds:
             return ent
         found = self.labels_of(ent.text, kinds)
-        if not found and ent.label_ in ("LOC", "ORG") and self._given_and_known_surname(ent):
-            found = {"PERSON": []}
+        if not found and ent.label_ in ("LOC", "ORG") and (self._given_and_known_surname(ent) or (
+                len(ent) >= 2 and _is_initial(ent[0]) and ent[-1].is_title)):
+            found = {"PERSON": []}  # "М. Скуениекса" taken for a place: initials open a person's name
         if not found and ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].text in self.repository_heads:
             found = {"ARCHIVE": []}  # "Harry Ransom Center" taken for a person
         if len(found) != 1 or ent.label_ in found:
@@ -334,6 +340,27 @@ class EntityRepair:
         if any(self.labels_of(t.text, ("PERSON", "LOC", "ORG")) or t.lower_ in self.common for t in ent[:-1]):
             return False
         return set(self.labels_of(ent[-1].text, ("PERSON", "LOC", "ORG"))) == {"PERSON"}
+
+    def _pair_split(self, ent: Span) -> List[Span]:
+        """Two people the NER ran into one span, as a Russian formula writes them: "Письмо Ф. Циеленса К. Озолсу"
+        (initials open the second name), "Телеграмма Чичерина Аралову" (genitive, then dative), or two names the
+        KB knows as persons."""
+        if ent.label_ != "PERSON" or len(ent) < 2 or "PERSON" in self.labels_of(ent.text, ("PERSON",)):
+            return [ent]
+        doc = ent.doc
+        for k in range(ent.start + 1, ent.end):
+            left, right = doc[ent.start:k], doc[k:ent.end]
+            if not right[0].text[:1].isupper() or not any(t.is_alpha for t in left):
+                continue
+            initials = _is_initial(left[0]) and _is_initial(right[0]) and \
+                any(t.is_alpha and len(t.text) > 2 for t in left) and any(t.is_alpha and len(t.text) > 2 for t in right)
+            cases = len(ent) == 2 and all(t.is_title and _CYRILLIC.match(t.text) for t in ent) and \
+                left[-1].lower_.endswith(("а", "я")) and right[-1].lower_.endswith(("у", "ю"))
+            known = set(self.labels_of(left.text, ("PERSON", "LOC", "ORG"))) == {"PERSON"} == \
+                set(self.labels_of(right.text, ("PERSON", "LOC", "ORG")))
+            if initials or cases or known:
+                return [Span(doc, ent.start, k, label="PERSON"), Span(doc, k, ent.end, label="PERSON")]
+        return [ent]
 
     def _without_document_noun(self, ent: Span) -> Span:
         """A name starts after the noun of a document the NER took in: "Nota Ludowego Komisariatu ...",

@@ -24,6 +24,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span
 
+from .normalization import is_honorific
+
 AGENT_LABELS = ("PERSON", "ORG")
 
 
@@ -116,6 +118,7 @@ class MentionResolver:
         self.determiners = set(rules.get("determiners", ["the"]))
         self.preps = set(rules.get("prepositions", []))
         self.addressee_cues = set(rules.get("recipient_cues", []))
+        self.titles = set(rules.get("title_words", [])) | {"lord", "sir", "lady", "count", "prince", "baron"}
         groups = rules.get("groups") or {}
         self.group_numbers = {w: int(n) for w, n in (groups.get("numbers") or {}).items()}
         self.group_alone = set(groups.get("alone", []))
@@ -264,8 +267,14 @@ class MentionResolver:
         cands += [d for d in (self.description(t, sent) for t in self.doc[sent.start:tok.i]
                               if t.lower_ in self.roles) if d is not None]
         cands.sort(key=lambda m: m.start)
-        return next((m for m in reversed(cands)
-                     if not (m.start > 0 and self.doc[m.start - 1].lower_ in addressee)), None)
+        return next((m for m in reversed(cands) if not self._addressed(m.start)), None)
+
+    def _addressed(self, start: int) -> bool:
+        """The mention at `start` follows an addressee cue, titles between: "to Lord D'Abernon", "an Herrn"."""
+        k = start - 1
+        while k >= 0 and start - k <= 3 and (self.doc[k].lower_ in self.titles or is_honorific(self.doc[k].text)):
+            k -= 1
+        return k >= 0 and self.doc[k].lower_ in self.addressee_cues
 
     def _object_referent(self, tok, sent: Span, earlier: List[Span], blocked: set, k: int) -> Optional[Mention]:
         """him: the person before it who is not the subject of its clause, else the topic if it is not."""

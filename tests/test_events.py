@@ -439,6 +439,9 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
     # Russian: the addressee in the dative after the report's author took no part in the talk
     ("23 Доклад Л.М. Карахана М.М. Литвинову о беседе с Ататюрком, Анкара, 5 ноября 1934 г.",
      [("COMMUNICATION", "report", ["Л.М. Карахана"], ["М.М. Литвинову"]), ("MEETING", ["Ататюрком", "Л.М. Карахана"])]),
+    # "his" in a despatch's summary is its author, not the one a copy went to ("to Lord X")
+    ("Despatch from Kopp to Chicherin, Berlin, 21 May 1926, with a copy to Lord Curzon, on his conversation "
+     "with Stresemann.", [("COMMUNICATION", "report", ["Kopp"], ["Chicherin"]), ("MEETING", ["Kopp", "Stresemann"])]),
     # recipients listed with the places they were in
     ("12 Litvinov's telegram to Aleksandrovsky (Riga) and Voikov (Warsaw), 30 Sept. 1926.",
      [("COMMUNICATION", "telegram", ["Litvinov"], ["Aleksandrovsky", "Voikov"])]),
