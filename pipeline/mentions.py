@@ -118,6 +118,8 @@ class MentionResolver:
         self.determiners = set(rules.get("determiners", ["the"]))
         self.preps = set(rules.get("prepositions", []))
         self.addressee_cues = set(rules.get("recipient_cues", []))
+        self.author_cues = set(rules.get("author_cues", ["from", "by"]))
+        self.envoy_roles = set(rules.get("envoy_roles", []))
         self.titles = set(rules.get("title_words", [])) | {"lord", "sir", "lady", "count", "prince", "baron"}
         groups = rules.get("groups") or {}
         self.group_numbers = {w: int(n) for w, n in (groups.get("numbers") or {}).items()}
@@ -329,8 +331,10 @@ class MentionResolver:
                     or t.is_title:
                 continue
             break
-        if any(t.ent_type_ == "PERSON" for t in doc[max(sent.start, tok.i - 5):tok.i]):
-            return None  # "Maltzan, the head of ...": the name is already there
+        near = doc[max(sent.start, tok.i - 5):tok.i]
+        stop = max((t.i + 1 for t in near if t.text in (":", ";")), default=near.start)
+        if any(t.ent_type_ == "PERSON" for t in doc[stop:tok.i]):
+            return None  # "Maltzan, the head of ...": the name is already there (not across "...: the envoy")
         # "the German ambassador" is not the one introduced as "the Soviet ambassador"
         start = next((t.i for t in lead if t.lower_ in self.determiners), tok.i)
         quals = _qualifiers(doc[start + 1:tok.i])
@@ -338,8 +342,32 @@ class MentionResolver:
                    if e.end <= tok.i and not (quals and q and not quals & q)]
         if not holders:
             office = self.office_holder(tok, start)
+            if office is None and not quals and tok.lower_ in self.envoy_roles:
+                office = self.formula_author(tok)  # "Telegram from Erskine to Henderson: the ambassador had talked"
             return resolved(start, tok.i + 1, doc, office, "office") if office is not None else None
         return resolved(start, tok.i + 1, doc, named(holders[-1][1]), "description")
+
+    def formula_author(self, tok) -> Optional[Mention]:
+        """The author a calendar entry or footnote names in its formula before `tok`, in the same paragraph
+        ("Telegram no. 71 from Erskine to Henderson, ...: the ambassador ..."; "Maiskii (Helsinki) to Litvinov.
+        The envoy saw ..."): the one an unqualified "the envoy" then means."""
+        doc = self.doc
+        k = self.sent_index(tok.i)
+        for j in range(k, max(-1, k - 3), -1):
+            sent = self.sents[j]
+            if j < k and "\n\n" in doc[sent.end - 1].text_with_ws:
+                break  # another paragraph
+            for e in self.sent_ents(sent):
+                if e.label_ != "PERSON" or e.end > tok.i:
+                    continue
+                if e.start > 0 and doc[e.start - 1].lower_ in self.author_cues:
+                    return named(e)
+                n = e.end
+                if n < len(doc) and doc[n].text == "(":  # "Maiskii (Helsinki) to Litvinov"
+                    n = next((t.i + 1 for t in doc[n:min(len(doc), n + 6)] if t.text == ")"), n)
+                if n + 1 < len(doc) and doc[n].lower_ in self.addressee_cues and doc[n + 1].ent_type_ in AGENT_LABELS:
+                    return named(e)
+        return None
 
     def narrative_year(self, i: int) -> Optional[int]:
         """The year of the last date written before token i."""

@@ -442,6 +442,10 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
     # "his" in a despatch's summary is its author, not the one a copy went to ("to Lord X")
     ("Despatch from Kopp to Chicherin, Berlin, 21 May 1926, with a copy to Lord Curzon, on his conversation "
      "with Stresemann.", [("COMMUNICATION", "report", ["Kopp"], ["Chicherin"]), ("MEETING", ["Kopp", "Stresemann"])]),
+    # an unqualified "the ambassador" no one was introduced as is the author the entry's formula names
+    ("Telegram no. 71 from Kopp to Chicherin, Berlin, 13 Aug. 1920, repeated to Lord Curzon: the ambassador "
+     "had talked with Stresemann that morning.",
+     [("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"]), ("MEETING", ["Kopp", "Stresemann"])]),
     # recipients listed with the places they were in
     ("12 Litvinov's telegram to Aleksandrovsky (Riga) and Voikov (Warsaw), 30 Sept. 1926.",
      [("COMMUNICATION", "telegram", ["Litvinov"], ["Aleksandrovsky", "Voikov"])]),
