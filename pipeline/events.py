@@ -441,6 +441,8 @@ class EventExtractor:
             if poss or (pron_poss and m.end - 1 == m.start):
                 sender = coordinated(doc, m, before, joiners, forward=False)[::-1]
                 break
+        if not sender and not verbal:
+            sender, recipient = self._names_before_noun(doc, sent, i, before, joiners, recipient_cues, titles)
         bare = 0
         passive = False
         content = self._cue("content_cues")
@@ -548,6 +550,29 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+
+    def _names_before_noun(self, doc, sent, i: int, before: List[Mention], joiners, recipient_cues,
+                           titles) -> Tuple[List[Mention], List[Mention]]:
+        """ "Ribbentrop to Ott and Schulenburg, telegram, Berlin, 28 Mar. 1941"; "Zaleski to Erskine, private
+        letter": a footnote's formula that names sender and addressee before the document's noun."""
+        lo = max([t.i + 1 for t in doc[sent.start:i] if t.text == ";"], default=sent.start)
+        while lo < i and (doc[lo].like_num or doc[lo].is_punct):
+            lo += 1  # the footnote's number
+        first = next((m for m in before if m.start == lo), None)
+        if first is None or first.resolved or first.end >= i or doc[first.end].lower_ not in recipient_cues:
+            return [], []
+        cue_end = first.end + 1
+        while cue_end < i and in_words(doc, cue_end, titles):
+            cue_end += 1
+        second = next((m for m in before if m.start == cue_end), None)
+        if second is None:
+            return [], []
+        recipients = coordinated(doc, second, before, joiners)
+        end = recipients[-1].end
+        gap = doc[end:i]
+        if not len(gap) or gap[0].text != "," or len(gap) > 3 or not all(t.is_lower for t in gap[1:]):
+            return [], []
+        return [first], recipients
 
     def _meeting(self, doc, sent, tok, info, mentions: List[Mention]) -> Optional[dict]:
         i = tok.i

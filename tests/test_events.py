@@ -446,6 +446,9 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
     ("Telegram no. 71 from Kopp to Chicherin, Berlin, 13 Aug. 1920, repeated to Lord Curzon: the ambassador "
      "had talked with Stresemann that morning.",
      [("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"]), ("MEETING", ["Kopp", "Stresemann"])]),
+    # sender and addressee named before the document's noun
+    ("9 Kopp to Chicherin and Lenin, private letter, Berlin, 28 Mar. 1921.",
+     [("COMMUNICATION", "letter", ["Kopp"], ["Chicherin", "Lenin"])]),
     # recipients listed with the places they were in
     ("12 Litvinov's telegram to Aleksandrovsky (Riga) and Voikov (Warsaw), 30 Sept. 1926.",
      [("COMMUNICATION", "telegram", ["Litvinov"], ["Aleksandrovsky", "Voikov"])]),
