@@ -25,7 +25,8 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .event_model import ArgumentClassifier, pair_features
-from .mentions import Mention, MentionResolver, blocked_tokens, coordinated, in_words, named, offices_from_kb
+from .mentions import (Mention, MentionResolver, blocked_tokens, coordinated, entity_id, in_words, named,
+                       offices_from_kb, resolved)
 from .extensions import register_extensions
 from .linking import NEW_PREFIX, align_new_ids, kb_ids_in
 from .tokenizer import get_segments
@@ -107,6 +108,7 @@ class EventExtractor:
         self._cue_cache: Dict[tuple, frozenset] = {}
         self._ents_of: Optional[tuple] = None  # (doc, its entities), listed once per document
         self._resolver: Optional[MentionResolver] = None  # of the document being read
+        self._creator: Optional[Span] = None  # whose papers the document describes
         self.threshold = threshold  # an argument needs at least this probability for its role
         self.min_confidence = min_confidence  # events below this confidence are not reported
         if rules_path:
@@ -199,6 +201,7 @@ class EventExtractor:
         ent_starts = [e.start for e in ents]
         sents = list(doc.sents)
         resolver = MentionResolver(doc, self.rules, sents, self.offices)
+        self._creator = self._papers_creator(doc, ents)
         idioms, objects, fillers = self._cue("not_after"), self._cue("not_before"), self._cue("not_before_skip")
         for i in found:
             tok = doc[i]
@@ -214,6 +217,25 @@ class EventExtractor:
             self._resolver = resolver  # for the subject of a shared verb phrase
             lo, hi = bisect.bisect_left(ent_starts, sent.start), bisect.bisect_left(ent_starts, sent.end)
             yield sent, tok, [e for e in ents[lo:hi] if e.end <= sent.end], resolver
+
+    def _papers_creator(self, doc: Doc, ents: List[Span]) -> Optional[Span]:
+        """The person whose papers a finding aid describes, named in its first paragraphs ("Alexander Kerensky
+        Papers", "Papers of Józef Lipski", "Nachlass Rudolf Nadolny"): the one who wrote its notes of talks."""
+        segments = get_segments(doc)
+        if not segments:
+            return None
+        end = segments[min(1, len(segments) - 1)]["end"]
+        before, after = self._cue("papers_before"), self._cue("papers_after")
+        cited = [(c["start"], c["end"]) for c in doc._.citations or []]
+        for e in ents:
+            if e.start_char >= end:
+                break
+            if e.label_ != "PERSON" or any(a <= e.start_char < b for a, b in cited):
+                continue  # "PIA, Lipski Papers, folder 4" in an entry cites a fond, it names no creator
+            lead = " ".join(t.lower_ for t in doc[max(0, e.start - 2):e.start])
+            if (e.end < len(doc) and doc[e.end].lower_ in after) or any(lead.endswith(c) for c in before):
+                return e
+        return None
 
     @staticmethod
     def _candidates(tok, mentions: List[Mention]) -> List[Mention]:
@@ -629,6 +651,12 @@ class EventExtractor:
                 if ante:
                     parts.append(ante[-1])
         parts.extend(m for m in right if not any(m is p for p in parts))
+        creator = self._creator
+        if creator is not None and subj is None and not verbal and not genitive and parts and \
+                not any(p.entity_id == entity_id(creator) for p in parts):
+            # "Box 5, Folder 7. Notes of a conversation with Tereshchenko and Maklakov": in a person's papers,
+            # the notes of a talk are his own
+            parts.insert(0, resolved(i, i + 1, doc, named(creator), "creator"))
         # "with Averell Harriman and Molotov present", "w obecności gen. Andersa";
         # a cue after the list takes the whole list: "Bonar Law, Curzon and Sir Robert Horne were present"
         cued = lambda words: any(c in words.split() if " " not in c else c in words for c in presence)

@@ -478,3 +478,15 @@ def test_copies_in_polish_and_german(rule_nlp, text, cc):
 ])
 def test_a_told_meeting_takes_its_own_date(rule_nlp, text, dates):
     assert [(ev["type"], (ev["date"] or {}).get("value")) for ev in rule_nlp(text)._.events] == dates
+
+
+def test_in_a_persons_papers_the_notes_of_a_talk_are_his_own(rule_nlp):
+    header = "Papers of Kopp, 1918–1925. Repository: Hoover Institution Archives, Stanford."
+    doc = rule_nlp(header + "\n\nBox 5, Folder 7. Notes of a conversation with Chicherin and Lenin, Moscow, March 1921."
+                            "\n\nBox 5, Folder 8. Notes of the talks of Radek with Lenin, Moscow, April 1921.")
+    assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Kopp", "Lenin"]),
+                                                  ("MEETING", ["Lenin", "Radek"])]
+    # without a creator in the header the talk has the two it names
+    doc = rule_nlp("Calendar. Hoover Institution Archives.\n\nNotes of a conversation with Chicherin and Lenin, 1921.")
+    assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Lenin"])]
+
