@@ -481,7 +481,7 @@ class EventExtractor:
                 break  # "wrote to Litvinov that ... by the DNVP": what the document says ("the note that X sent")
             if any(m in group for group in (sender, recipient, cc)):
                 continue
-            prev = _cue_before(doc, m, titles, sent.start)
+            prev = self._cue_past_apposition(doc, m, titles, sent.start)
             window = [t.lower_ for t in doc[max(i, m.start - 4):m.start]]
             if prev in self._cue("affiliation_cues") and any(
                     0 < m.start - o.end <= 3 for o in after + before if o is not m and o.end <= m.start):
@@ -573,6 +573,24 @@ class EventExtractor:
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
 
+    def _cue_past_apposition(self, doc, m: Mention, titles: set, lo: int) -> str:
+        """The cue before a name that a description introduces: "with the Polish minister, Konstanty Skirmunt"
+        -> "with", as "with Konstanty Skirmunt" would."""
+        prev = _cue_before(doc, m, titles, lo)
+        k = m.start - 1
+        if prev != "," or k <= lo:
+            return prev
+        roles, dets = self._cue("role_words"), self._cue("determiners")
+        j = k - 1
+        if not (doc[j].lower_ in roles and not doc[j].ent_type_):
+            return prev
+        while j > lo and k - j <= 5 and doc[j - 1].is_alpha and not doc[j - 1].ent_type_ and \
+                doc[j - 1].lower_ not in dets:
+            j -= 1
+        if j > lo and doc[j - 1].lower_ in dets and j - 1 > lo:
+            return doc[j - 2].lower_
+        return prev
+
     def _names_before_noun(self, doc, sent, i: int, before: List[Mention], joiners, recipient_cues,
                            titles) -> Tuple[List[Mention], List[Mention]]:
         """ "Ribbentrop to Ott and Schulenburg, telegram, Berlin, 28 Mar. 1941"; "Zaleski to Erskine, private
@@ -616,7 +634,7 @@ class EventExtractor:
                 break  # "met Maltzan and told him that Radek ...": Radek was not there ("the talks that X opened")
             if any(m is p for p in right):
                 continue
-            prev = _cue_before(doc, m, titles, sent.start)
+            prev = self._cue_past_apposition(doc, m, titles, sent.start)
             adjacent = _adjacent(doc, i, m, self._cue("role_words"), titles)
             body = prev in self._cue("affiliation_cues") and m.label_ == "ORG" and m.start - i <= 3
             if prev in cues or adjacent or body:  # "the meeting of the Cabinet": the body that met

@@ -446,6 +446,10 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
     ("Telegram no. 71 from Kopp to Chicherin, Berlin, 13 Aug. 1920, repeated to Lord Curzon: the ambassador "
      "had talked with Stresemann that morning.",
      [("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"]), ("MEETING", ["Kopp", "Stresemann"])]),
+    # a partner introduced by a description ("with the Polish minister, X")
+    ("Memorandum by Kopp for Chicherin, 18 Feb. 1926, recording his conversation that morning with the German "
+     "minister, Stresemann, on the Council.",
+     [("COMMUNICATION", "memorandum", ["Kopp"], ["Chicherin"]), ("MEETING", ["Kopp", "Stresemann"])]),
     # sender and addressee named before the document's noun
     ("9 Kopp to Chicherin and Lenin, private letter, Berlin, 28 Mar. 1921.",
      [("COMMUNICATION", "letter", ["Kopp"], ["Chicherin", "Lenin"])]),
