@@ -400,6 +400,27 @@ def test_the_place_is_scored_on_matched_events(rule_nlp):
     assert score_events([Example(pred, ref)])["event_place_acc"] == 0.0
 
 
+def test_two_meetings_of_the_same_people_in_one_segment_match_by_either_date(rule_nlp):
+    from spacy.training import Example
+    from pipeline.events import score_events
+
+    text = "Kopp met Chicherin on 27 March 1921 and again on 4 April 1921."
+    ref = rule_nlp(text)
+    dates = [e for e in ref.ents if e.label_ == "DATE"]
+    meeting = lambda d: {"type": "MEETING", "medium": None, "trigger": [5, 8], "args": {
+        "participant": [{"entity_id": "kopp_viktor"}, {"entity_id": "chicherin_georgy"}],
+        "date": [{"date": d._.date}]}}
+    ref.user_data["gold_events"] = [meeting(dates[0]), meeting(dates[1])]
+    pred = rule_nlp(text)
+    assert len(pred._.events) == 1  # one unit: the same people in one segment
+    for d in dates:
+        pred._.events[0]["date"] = dict(d._.date)
+        scores = score_events([Example(pred, ref)])
+        assert scores["event_core_f"] == 1.0 and scores["event_date_f"] == 1.0
+    pred._.events[0]["date"] = {"value": "1921-05-01"}
+    assert score_events([Example(pred, ref)])["event_date_f"] == 0.0
+
+
 @pytest.mark.parametrize("text,expected", [
     # the record of a meeting is the meeting, not a note from one participant to the other
     ("Notes of the talks of Kopp with Chicherin on the treaty, Berlin, 29 Oct. 1921.",
