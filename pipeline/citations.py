@@ -285,6 +285,7 @@ class CitationParser:
     def _holding(self, part: str) -> Optional[str]:
         """The fond a header's part names ("R 43 I", "f. 33987", "RG 59"), or None."""
         part = part.strip().rstrip(".").strip()
+        part = re.sub(r"\s+ff?\.?$", "", part)  # "R 31488 ff.": that volume and the ones after it
         sig = self._signature(part) if part else None
         if sig:
             return sig.get("fond") or ""  # "R 43 I/130": a file, no fond for the entries
@@ -332,7 +333,7 @@ class CitationParser:
                 return max(0, s - 60) + m.start("v")
         n0, pos = None, s
         for _ in range(3):
-            pm = re.search(r"(?:^|(?<=,\s))(?P<name>[^\W\d][\w.\- ]{0,30}?),\s*$", text[max(0, pos - 35):pos])
+            pm = re.search(r"(?:^|(?<=,\s)|(?<=\.\s))(?P<name>[^\W\d][\w.\- ]{0,30}?),\s*$", text[max(0, pos - 35):pos])
             if not pm:
                 break
             start = max(0, pos - 35) + pm.start("name")
@@ -397,17 +398,37 @@ class CitationParser:
 
     @staticmethod
     def is_holding(cite: dict) -> bool:
-        """A fond (and opis) named without its files ("RGVA, fond 104"): in a header, a description of holdings."""
-        return bool(cite.get("fond")) and not any(cite.get(k) for k in ("delo", "pages"))
+        """A fond (and opis) named without its files ("RGVA, fond 104"), or with the extent of its files
+        ("Nachlass Schulenburg, Bd. 1–7"): in a header, a description of holdings."""
+        return bool(cite.get("fond")) and not cite.get("pages") and (
+            not cite.get("delo") or bool(re.fullmatch(r"\d+\s*[–-]\s*\d+", cite["delo"])))
+
+    def file_heading(self, text: str, default_archive: Optional[dict]) -> Optional[dict]:
+        """A paragraph that heads a file of a finding aid, its items following in the next paragraphs:
+        "Bd. 3: Korrespondenz mit Ribbentrop, 1938–1939.", "N 1024/12: Korrespondenz mit Neurath" -> the file
+        (archive, fond, opis, delo) whose leaves the items then cite ("Bl. 14–17")."""
+        if default_archive is None:
+            return None
+        head = text.split(":", 1)[0].strip() if ":" in text[:40] else None
+        if not head or self.entry_pages_re.search(text):
+            return None
+        cite = {"fond": None, "opis": None, "delo": None, "pages": None}
+        if self._parse_parts(head, cite, named_ok=False) < len(head) - 1 or not cite["delo"] or cite["pages"]:
+            return None
+        return {"archive": {k: default_archive[k] for k in ("entity_id", "canonical")},
+                "fond": cite["fond"] or default_archive.get("fond"), "opis": cite["opis"] or default_archive.get("opis"),
+                "delo": cite["delo"]}
 
     def parse(self, text: str, archives: Iterable[tuple], previous: Optional[dict] = None,
               default_archive: Optional[dict] = None, places: Iterable[str] = (),
-              fallback: Optional[dict] = None, orgs: Iterable[tuple] = ()) -> List[dict]:
+              fallback: Optional[dict] = None, orgs: Iterable[tuple] = (),
+              entry_file: Optional[dict] = None) -> List[dict]:
         """Citations in one segment. archives: (start, end, entity_id, canonical) of ARCHIVE mentions.
 
         previous: the last citation of the previous segment when that segment ended
         with it (for "Ibid."); default_archive: the archive of the document's header
-        (for citations that do not name one).
+        (for citations that do not name one); entry_file: the file a heading above gave
+        (see `file_heading`), whose leaves the items of this paragraph cite.
         """
         found: List[dict] = []
         archives = sorted(archives)
@@ -541,6 +562,11 @@ class CitationParser:
                     cite["archive"] = prior[-1]["archive"]  # "TNA, PREM 3/355/7, ff. 312–318, and CAB 65/41, f. 22"
                 found.append(cite)
                 found += [{**item, "fond": cite["fond"], "opis": cite["opis"]} for item in entry_items]
+        if entry_file is not None and self.entry_pages_re is not None:
+            # "Bd. 3: ..." above, then "Privatbrief Schulenburgs an Weizsäcker, 12. Mai 1939, Bl. 14–17."
+            for m in self.entry_pages_re.finditer(text):
+                if not taken(m.start()) and not any(c["start"] <= m.start() < c["end"] for c in found):
+                    found.append({**entry_file, "pages": m.group("v").strip(), "start": m.start(), "end": m.end()})
         for m in ibids:
             before = [c for c in found if c["end"] <= m.start()]
             if before:
@@ -638,6 +664,7 @@ class CitationComponent:
         header_open, body_seen = True, 0
         header_holdings: List[dict] = []
         titled = False
+        entry_file: Optional[dict] = None  # the file the last heading of a finding aid named
         ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
         archives = [e for e in ents if e.label_ == "ARCHIVE"]
         # places the linker knows ("Essen", "Freiburg"); a name it does not ("Botschaft Tokio") may be a fond
@@ -652,8 +679,12 @@ class CitationComponent:
                      e._.canonical or e.text) for e in archives if s0 <= e.start_char < s1]
             places = [t for c, t in places_all if s0 <= c < s1]
             orgs = [(a - s0, b - s0) for a, b in orgs_all if s0 <= a < s1]
+            heading = self.parser.file_heading(text, default_archive)
+            if heading is not None:
+                entry_file = heading
             found = self.parser.parse(text, arch, previous.get(kind), default_archive, places,
-                                      fallback=last_archival.get(kind), orgs=orgs)
+                                      fallback=last_archival.get(kind), orgs=orgs,
+                                      entry_file=entry_file if heading is None else None)
             if header_open and kind == "body":
                 # the header: the first body paragraph that names an archive, one of the first two and
                 # before any entry ("Calendar of documents." / "Politisches Archiv ..., Berlin.")

@@ -351,6 +351,24 @@ def test_a_file_heading_lends_its_file_to_every_item_cited_by_its_leaves(rule_nl
         ("bundesarchiv", "N 1024", None, "13", "40–41")]
 
 
+def test_a_volume_heading_lends_its_file_to_the_items_of_the_paragraphs_below(rule_nlp):
+    doc = rule_nlp("Findbuch. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin, Nachlass Kopp, Bd. 1–7.\n\n"
+                   "Bd. 3: Korrespondenz mit Chicherin, 1921–1922.\n\n"
+                   "Privatbrief Kopps an Chicherin, Berlin, 12. Mai 1921, Bl. 14–17; Abschrift: R 29713, Bl. 5. Ebd., "
+                   "Bl. 18: die Antwort.\n\nBd. 4: Berichte, 1923.\n\nBericht Kopps an Chicherin, 3. März 1923, Bl. 2.")
+    # the header's extent ("Bd. 1–7") describes the holdings; the headings cite nothing themselves
+    assert [_key(c) for c in doc._.citations] == [
+        ("pa_aa", "Nachlass Kopp", None, "3", "14–17"), ("pa_aa", None, None, "R 29713", "5"),
+        ("pa_aa", None, None, "R 29713", "18"), ("pa_aa", "Nachlass Kopp", None, "4", "2")]
+
+
+def test_a_header_series_with_ff_and_a_named_fond_after_a_sentence(rule_nlp):
+    nlp_doc = rule_nlp("Calendar of documents. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin: the political volumes, R 31488 ff., "
+                       "and the files of the embassy. The Archive of Foreign Policy of the Russian Federation (AVPRF) "
+                       "holds the Soviet records.\n\nNo. 4. Telegram from Kopp to Chicherin, 15 Sept. 1923. R 31489, Bl. 17–19.")
+    assert [_key(c) for c in nlp_doc._.citations] == [("pa_aa", None, None, "R 31489", "17–19")]
+
+
 def test_a_folder_between_opis_and_file_under_the_header_fond(rule_nlp):
     doc = rule_nlp("Calendar. Archive of Foreign Policy of the Russian Federation (AVPRF), fond 0135 (Referentura).\n\n"
                    "No. 2. Ciphered telegram. Karakhan to the mission, 30 May 1927. Op. 10, p. 101, d. 3, l. 12.\n\n"
