@@ -816,9 +816,11 @@ class EventExtractor:
         """A meeting that a document is about: "Report from Dirksen to Bülow on a conversation with Voroshilov"."""
         if lex.get(tok.lower_, {}).get("type") != "MEETING":
             return False
-        topic = self._cue("topic_cues")
+        topic, records = self._cue("topic_cues"), self._cue("record_nouns")
         cue = next((t for t in reversed(doc[max(lo, tok.i - 4):tok.i]) if t.lower_ in topic), None)
-        return cue is not None and any(lex.get(t.lower_, {}).get("type") == "COMMUNICATION"
+        # "Aufzeichnung Schulenburgs über seinen Empfang durch Kalinin, 3. Oktober 1934": a record is written
+        # the day of the talk it records, and dated by it
+        return cue is not None and any(lex.get(t.lower_, {}).get("type") == "COMMUNICATION" and t.lower_ not in records
                                        for t in doc[lo:cue.i])
 
     def _anaphoric_date(self, doc, lo: int, hi: int) -> Optional[dict]:

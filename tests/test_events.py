@@ -500,6 +500,9 @@ def test_copies_in_polish_and_german(rule_nlp, text, cc):
     # a meeting in what the document says is not dated by the document's dateline
     ("Telegram from Kopp to Maltzan complaining that the officers had been received by Trotsky, Moscow, 24 May 1923.",
      [("COMMUNICATION", "1923-05-24"), ("MEETING", None)]),
+    # a record of a talk is dated by the talk it records
+    ("Aufzeichnung Stresemann über seinen Empfang durch Tschitscherin, Berlin, 3. Oktober 1924.",
+     [("MEETING", "1924-10-03")]),
 ])
 def test_a_told_meeting_takes_its_own_date(rule_nlp, text, dates):
     assert [(ev["type"], (ev["date"] or {}).get("value")) for ev in rule_nlp(text)._.events] == dates
