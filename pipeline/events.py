@@ -338,6 +338,8 @@ class EventExtractor:
         cited = sorted((c["start"], c["end"]) for c in citations)
         for sent, tok, sent_ents, resolver in self._iter_triggers(doc, lex):
             info = lex[tok.lower_]
+            if info["type"] == "MEETING" and self._unrealised(doc, sent, tok):
+                continue
             # a name inside an archival reference ("AAN, Poselstwo RP w Berlinie, sygn. 1012") is a fond, no agent
             mentions = [m for m in resolver.sentence_mentions(sent)
                         if not any(a <= m.start_char < b for a, b in cited)]
@@ -362,6 +364,16 @@ class EventExtractor:
         doc._.events = [ev for ev in _merge_and_source(doc, events, segments, citations)
                         if ev["confidence"] >= self.min_confidence - 1e-6]  # a config's "0.6" may read as 0.6000000000000001
         return doc
+
+    def _unrealised(self, doc, sent, tok) -> bool:
+        """A meeting that was only planned or did not take place: "a second meeting, fixed for 12 September,
+        was put off", "Planowane na maj spotkanie Becka z Lozoraitisem ... nie doszło do skutku"."""
+        planned = self._cue("planned_cues")
+        if any(t.lower_ in planned for t in doc[max(sent.start, tok.i - 3):tok.i]):
+            return True
+        end = next((t.i for t in doc[tok.i + 1:sent.end] if t.text == ";"), sent.end)
+        clause = " ".join(t.lower_ for t in doc[tok.i:end])
+        return any(_find_phrase(clause, c) >= 0 for c in self._cue("unrealised_cues"))
 
     def _without_meeting_records(self, doc: Doc, events: List[dict]) -> List[dict]:
         """Drop the communication read from the record of a meeting: "Notes of the talks of Bakhmeteff with

@@ -518,3 +518,14 @@ def test_in_a_persons_papers_the_notes_of_a_talk_are_his_own(rule_nlp):
     doc = rule_nlp("Calendar. Hoover Institution Archives.\n\nNotes of a conversation with Chicherin and Lenin, 1921.")
     assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Lenin"])]
 
+
+@pytest.mark.parametrize("text", [
+    "A second meeting of Kopp with Chicherin, fixed for 12 September 1921, was put off at his request.",
+    "The planned meeting of Kopp with Chicherin in Berlin in May 1921 did not take place.",
+    "Planowane na maj spotkanie Becka ze Stalinem w Genewie nie doszło jednak do skutku.",
+])
+def test_a_meeting_only_planned_or_not_held_is_no_event(rule_nlp, text):
+    assert [ev for ev in rule_nlp(text)._.events if ev["type"] == "MEETING"] == []
+    # the meeting that did take place still counts
+    assert rule_nlp("Kopp met Chicherin in Berlin on 12 September 1921.")._.events
+
