@@ -832,8 +832,12 @@ class EventExtractor:
         cue = next((t for t in reversed(doc[max(lo, tok.i - 4):tok.i]) if t.lower_ in topic), None)
         # "Aufzeichnung Schulenburgs über seinen Empfang durch Kalinin, 3. Oktober 1934": a record is written
         # the day of the talk it records, and dated by it
-        return cue is not None and any(lex.get(t.lower_, {}).get("type") == "COMMUNICATION" and t.lower_ not in records
-                                       for t in doc[lo:cue.i])
+        if cue is None:
+            return False
+        to = self._cue("recipient_cues")
+        addressed = lambda t: any(x.lower_ in to for x in doc[t.i + 1:cue.i])  # "Aufzeichnung Maltzans für Cuno über"
+        return any(lex.get(t.lower_, {}).get("type") == "COMMUNICATION" and (t.lower_ not in records or addressed(t))
+                   for t in doc[lo:cue.i])
 
     def _anaphoric_date(self, doc, lo: int, hi: int) -> Optional[dict]:
         """ "that day", "the next day", "am selben Tag" in tokens [lo, hi): the last full date before it, shifted."""

@@ -503,6 +503,9 @@ def test_copies_in_polish_and_german(rule_nlp, text, cc):
     # a record of a talk is dated by the talk it records
     ("Aufzeichnung Stresemann über seinen Empfang durch Tschitscherin, Berlin, 3. Oktober 1924.",
      [("MEETING", "1924-10-03")]),
+    # ... unless it is addressed to someone: then it is a memorandum about the talk
+    ("Aufzeichnung Stresemann für Maltzan über eine Unterredung mit Tschitscherin, Berlin, 3. Oktober 1924.",
+     [("COMMUNICATION", "1924-10-03"), ("MEETING", None)]),
 ])
 def test_a_told_meeting_takes_its_own_date(rule_nlp, text, dates):
     assert [(ev["type"], (ev["date"] or {}).get("value")) for ev in rule_nlp(text)._.events] == dates
