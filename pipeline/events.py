@@ -109,6 +109,7 @@ class EventExtractor:
         self._ents_of: Optional[tuple] = None  # (doc, its entities), listed once per document
         self._resolver: Optional[MentionResolver] = None  # of the document being read
         self._creator: Optional[Span] = None  # whose papers the document describes
+        self._relative: Optional[dict] = None  # the day "the next day" points to, for the event being read
         self.threshold = threshold  # an argument needs at least this probability for its role
         self.min_confidence = min_confidence  # events below this confidence are not reported
         if rules_path:
@@ -355,6 +356,8 @@ class EventExtractor:
                 ev = self._learned_event(doc, sent, tok, info, sent_ents, mentions, lex)
             if ev:
                 ev.pop("_roles", None)
+                if self._relative is not None and ev.get("date") is None:
+                    ev["date_relative"] = self._relative
                 ev["segment"] = seg_of(tok.idx)
                 ev["evidence"] = [sent.start_char, sent.end_char]
                 events.append(ev)
@@ -811,6 +814,11 @@ class EventExtractor:
             relative = self._anaphoric_date(doc, clause_lo, clause_hi) or self._dateline_date(doc, sent, clause_lo,
                                                                                                 clause_hi, tok)
             if relative is not None:
+                if relative.pop("offset", 0):
+                    # "The next day Kopp met Maltzan": the contract dates no event by a phrase without a calendar
+                    # word; the day it points to is kept beside the event (`date_relative`), not as its date
+                    self._relative = relative
+                    return None
                 return relative
             if tok.i > sent.start and doc[tok.i - 1].lower_ in self._cue("definite_determiners"):
                 free = [e for e in dates if owner(e) is None]  # "Petliura to Piłsudski, 2 Oct. 1919; ... the letter"
@@ -858,7 +866,8 @@ class EventExtractor:
             except (ValueError, TypeError):
                 return None
             return {"text": span.text[k:k + len(phrase)], "value": day.isoformat(), "precision": "day",
-                    "year_inferred": bool(value.get("year_inferred")), "start": start, "end": start + len(phrase)}
+                    "year_inferred": bool(value.get("year_inferred")), "start": start, "end": start + len(phrase),
+                    "offset": int(offset)}
         return None
 
     def _dateline_date(self, doc, sent, lo: int, hi: int, tok=None) -> Optional[dict]:
@@ -889,6 +898,7 @@ class EventExtractor:
                 "year_inferred": bool(line._.date.get("year_inferred")), "start": line.start_char, "end": line.end_char}
 
     def _date_place(self, doc, sent, tok, sent_ents) -> Tuple[Optional[dict], Optional[dict]]:
+        self._relative = None
         date = self._date(doc, sent, tok, sent_ents)
         place = None
         cues, far = self._cue("place_cues") or {"from"}, self._cue("place_cues_any_distance") or {"from"}

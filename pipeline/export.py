@@ -348,7 +348,7 @@ def build_cmif(
                 if ref:
                     pl.set("ref", ref)
                 pl.text = arg_name(place)
-            date_attrs = _date_attrs(ev.get("date"))
+            date_attrs = _date_attrs(ev.get("date") or ev.get("date_relative"))
             if date_attrs:
                 ET.SubElement(sent, T("date"), date_attrs)
             received = ET.SubElement(desc, T("correspAction"), {"type": "received"})
@@ -399,7 +399,7 @@ def event_rows(docs: List[dict]) -> List[List[object]]:
     rows: List[List[object]] = [header]
     for doc in docs:
         for ev in doc["events"]:
-            date = ev.get("date") or {}
+            date = ev.get("date") or ev.get("date_relative") or {}
             evidence = ev.get("evidence") or {}
             place = ev.get("place") or {}
             rows.append([

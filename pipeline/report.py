@@ -198,7 +198,7 @@ def events_table(docs: List[dict], short: Dict[str, str]) -> Tuple[str, List[dic
             n = len(flat) + 1
             anchor = f"ev-{n}"
             flat.append({"event": ev, "doc": doc, "anchor": anchor})
-            date = ev.get("date") or {}
+            date = ev.get("date") or ev.get("date_relative") or {}  # "the next day": the day it points to
             is_meeting = ev.get("type") == "MEETING"
             who = _args_html(ev.get("participant")) if is_meeting else _args_html(ev.get("sender"))
             to = _args_html(ev.get("recipient"))

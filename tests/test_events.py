@@ -140,13 +140,16 @@ def test_a_date_across_a_semicolon_belongs_to_the_other_clause(rule_nlp):
     assert _date_of(rule_nlp, text, "MEETING") == "1921-08-12"
 
 
-@pytest.mark.parametrize("text,value", [
-    ("On 2 August 1939 Radek arrived in Berlin. The next day Kopp met Maltzan.", "1939-08-03"),
-    ("On 2 August 1939 Radek arrived in Berlin; the same day Kopp met Maltzan.", "1939-08-02"),
-    ("On 2 August 1939 Radek arrived in Berlin. The following day he met Maltzan.", "1939-08-03"),
+@pytest.mark.parametrize("text,value,relative", [
+    ("On 2 August 1939 Radek arrived in Berlin; the same day Kopp met Maltzan.", "1939-08-02", None),
+    # "the next day" has no calendar word: no date by the contract, the day it points to kept beside the event
+    ("On 2 August 1939 Radek arrived in Berlin. The next day Kopp met Maltzan.", None, "1939-08-03"),
+    ("On 2 August 1939 Radek arrived in Berlin. The following day he met Maltzan.", None, "1939-08-03"),
 ])
-def test_that_day_and_the_next_day_take_the_date_before(rule_nlp, text, value):
+def test_that_day_takes_the_date_before_and_the_next_day_points_to_the_day_after(rule_nlp, text, value, relative):
     assert _date_of(rule_nlp, text, "MEETING") == value
+    (ev,) = [ev for ev in rule_nlp(text)._.events if ev["type"] == "MEETING"]
+    assert (ev.get("date_relative") or {}).get("value") == relative
 
 
 def test_the_one_handed_a_document_receives_it(rule_nlp):

@@ -48,8 +48,8 @@ def test_contract_and_raw_offsets(model_dir, tmp_path):
     assert raw[joffe["start"]:joffe["end"]] == "Joff e"  # the raw span, ligature split and all
     assert joffe["entity_id"] == "joffe_adolf"
     (ev,) = [e for e in obj["events"] if e["type"] == "COMMUNICATION"]
-    assert set(ev) == {"id", "type", "medium", "sender", "recipient", "cc", "participant", "date", "place",
-                       "source", "evidence", "confidence"}
+    assert set(ev) == {"id", "type", "medium", "sender", "recipient", "cc", "participant", "date", "date_relative",
+                       "place", "source", "evidence", "confidence"}
     assert ev["date"]["value"] == "1920-09-02" and ev["source"]["delo"] == "2137"
     assert raw[ev["sender"][0]["start"]:ev["sender"][0]["end"]] == "Kopp"
     assert obj["citations"][0]["archive"]["entity_id"] == "rgaspi"
