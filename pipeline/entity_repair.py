@@ -47,12 +47,15 @@ RETYPED = ("ARCHIVE",)  # also corrected to or from, never added: the archive pa
 
 @Language.factory("historian_entity_repair_v1", assigns=["doc.ents"], requires=["doc.ents"],
                   default_config={"labels": ["PERSON", "ORG", "LOC"], "max_words": 4, "min_chars": 4,
-                                  "adjective_endings": ["ian", "ish", "ese", "ic"]},
+                                  "adjective_endings": ["ian", "ish", "ese", "ic"], "common_zipf": 4.0,
+                                  "common_word_langs": ["pl", "ru", "de", "en", "fr"]},
                   default_score_weights={"ents_f": None, "ents_p": None, "ents_r": None})
 def make_entity_repair(nlp: Language, name: str, labels: List[str], max_words: int, min_chars: int,
-                  adjective_endings: List[str]) -> "EntityRepair":
+                       adjective_endings: List[str], common_zipf: float,
+                       common_word_langs: List[str]) -> "EntityRepair":
     return EntityRepair(nlp, name, labels=labels, max_words=max_words, min_chars=min_chars,
-                              adjective_endings=adjective_endings)
+                        adjective_endings=adjective_endings, common_zipf=common_zipf,
+                        common_word_langs=common_word_langs)
 
 
 def _stop_words() -> Set[str]:
@@ -77,7 +80,8 @@ class EntityRepair:
     """Adds PERSON/ORG/LOC spans for KB names outside the predicted entities; persons take their initials."""
 
     def __init__(self, nlp: Language, name: str = "historian_entity_repair_v1", *, labels=("PERSON", "ORG", "LOC"),
-                 max_words: int = 4, min_chars: int = 4, adjective_endings=("ian", "ish", "ese", "ic")):
+                 max_words: int = 4, min_chars: int = 4, adjective_endings=("ian", "ish", "ese", "ic"),
+                 common_zipf: float = 4.0, common_word_langs=("pl", "ru", "de", "en", "fr")):
         self.name = name
         self.adjective_endings = tuple(adjective_endings)
         self.labels = tuple(labels)
@@ -92,7 +96,7 @@ class EntityRepair:
         self.repository_heads: Set[str] = set()  # "Harry Ransom Center": an archive, not a person
         self._stop = _stop_words()
         # a word this frequent (wordfreq's Zipf scale) in one of these languages is a common word
-        self.common_zipf, self.common_word_langs = 4.0, ("pl", "ru", "de", "en", "fr")
+        self.common_zipf, self.common_word_langs = common_zipf, tuple(common_word_langs)
         self._labels_cache: Dict[tuple, Dict[str, List[str]]] = {}
 
     # -- setup -------------------------------------------------------------
@@ -398,6 +402,8 @@ class EntityRepair:
         path.mkdir(parents=True, exist_ok=True)
         write_entities(path / "kb.jsonl", self.kb.entities.values() if self.kb is not None else [])
         srsly.write_json(path / "cfg.json", {"labels": list(self.labels), "max_words": self.max_words,
+                                             "common_zipf": self.common_zipf,
+                                             "common_word_langs": list(self.common_word_langs),
                                              "adjective_endings": list(self.adjective_endings),
                                              "min_chars": self.min_chars, "common": sorted(self.common),
                                              "not_names": sorted(self.not_names),
@@ -410,6 +416,8 @@ class EntityRepair:
         cfg = srsly.read_json(path / "cfg.json")
         self.labels = tuple(cfg["labels"])
         self.max_words, self.min_chars = cfg["max_words"], cfg["min_chars"]
+        self.common_zipf = cfg.get("common_zipf", self.common_zipf)
+        self.common_word_langs = tuple(cfg.get("common_word_langs", self.common_word_langs))
         self.adjective_endings = tuple(cfg.get("adjective_endings", self.adjective_endings))
         self.common, self.not_names = set(cfg["common"]), set(cfg["not_names"])
         self.document_nouns = set(cfg.get("document_nouns", []))

@@ -120,7 +120,7 @@ class MentionResolver:
         self.addressee_cues = set(rules.get("recipient_cues", []))
         self.author_cues = set(rules.get("author_cues", ["from", "by"]))
         self.envoy_roles = set(rules.get("envoy_roles", []))
-        self.titles = set(rules.get("title_words", [])) | {"lord", "sir", "lady", "count", "prince", "baron"}
+        self.titles = set(rules.get("title_words", []))
         groups = rules.get("groups") or {}
         self.group_numbers = {w: int(n) for w, n in (groups.get("numbers") or {}).items()}
         self.group_alone = set(groups.get("alone", []))
