@@ -407,7 +407,7 @@ class CitationParser:
         """A paragraph that heads a file of a finding aid, its items following in the next paragraphs:
         "Bd. 3: Korrespondenz mit Ribbentrop, 1938–1939.", "N 1024/12: Korrespondenz mit Neurath" -> the file
         (archive, fond, opis, delo) whose leaves the items then cite ("Bl. 14–17")."""
-        if default_archive is None:
+        if default_archive is None or self.entry_pages_re is None:
             return None
         head = text.split(":", 1)[0].strip() if ":" in text[:40] else None
         if not head or self.entry_pages_re.search(text):

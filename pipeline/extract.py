@@ -138,7 +138,7 @@ def doc_to_json(doc: Doc, doc_id: str, source: str) -> dict:
             "date": _date(date, date.get("text")) if date else None,
             # "the next day": the day it points to, when the text gives no date of its own
             "date_relative": _date(ev["date_relative"], ev["date_relative"].get("text"))
-            if ev.get("date_relative") else None,
+            if ev.get("date_relative") and not date else None,
             "place": _arg(doc, ev.get("place")),
             "source": _citation(doc, ev.get("source")),
             "evidence": {"start": ev_start, "end": ev_end, "text": text[ev["evidence"][0]:ev["evidence"][1]]},
