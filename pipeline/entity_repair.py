@@ -26,7 +26,8 @@ the linker:
   the titles the NER took in ("Marszałek Edward
   Śmigły-Rydz", "M. Krassin") and take the initials written before it
   ("В. И. Ленину" found as "И. Ленину"), which the linker needs to know who it is,
-  and the rest of a name cut at a hyphen ("В.А. Антонову-Овсеенко").
+  the rest of a name cut at a hyphen ("В.А. Антонову-Овсеенко") and the given name before a
+  patronymic ("Khristian Georgievich Rakovsky" found as "Georgievich Rakovsky").
 """
 import re
 from pathlib import Path
@@ -39,7 +40,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .kb import KnowledgeBase, read_kb, write_entities
-from .normalization import has_cyrillic, is_honorific, lemma_key, norm_key, phrase_variants
+from .normalization import has_cyrillic, is_honorific, is_patronymic, lemma_key, norm_key, phrase_variants
 
 STOP_WORD_LANGS = ("en", "de", "pl", "ru", "fr")
 RETYPED = ("ARCHIVE",)  # also corrected to or from, never added: the archive patterns add archives
@@ -169,7 +170,7 @@ class EntityRepair:
                 if not self._common_word(e) and not self._adjective(e) and not self._no_word(e) and
                 not self._german_noun(e) and not self._capitalised_word(e, lower, inner)]
         ents = [part for e in ents for part in self._pair_split(e)]
-        ents = self._surnames_are_people(self._hyphen_completed(doc, ents))
+        ents = self._surnames_are_people(self._hyphen_completed(doc, self._hyphen_joined(doc, ents)))
         taken = [False] * len(doc)
         for e in ents:
             for k in range(e.start, e.end):
@@ -220,10 +221,25 @@ class EntityRepair:
             k -= 1
         return False
 
+    def _hyphen_joined(self, doc: Doc, ents: List[Span]) -> List[Span]:
+        """Two person spans glued by a hyphen that the KB knows neither of are one double surname
+        ("Antonowem" + "Owsiejenką"); "Stresemann-Chicherin" (two known people) stays two."""
+        out: List[Span] = []
+        for e in ents:
+            prev = out[-1] if out else None
+            if prev is not None and prev.label_ == e.label_ == "PERSON" and e.start == prev.end + 1 and \
+                    doc[prev.end].text in "-‐" and not doc[prev.end - 1].whitespace_ and \
+                    not doc[prev.end].whitespace_ and not self.labels_of(prev.text, ("PERSON",)) and \
+                    not self.labels_of(e.text, ("PERSON",)):
+                out[-1] = Span(doc, prev.start, e.end, label="PERSON")
+                continue
+            out.append(e)
+        return out
+
     @staticmethod
     def _hyphen_completed(doc: Doc, ents: List[Span]) -> List[Span]:
         """A person cut at a hyphen takes the rest of the name: "В.А. Антонову-Овсеенко" found as
-        "В.А. Антонову"; two entities joined by a hyphen ("the Stresemann-Chicherin talks") stay two."""
+        "В.А. Антонову" (or its first part: "Antonow-Owsiejenko" found as "Owsiejenko"); two entities joined by a hyphen ("the Stresemann-Chicherin talks") stay two."""
         starts = {e.start for e in ents}
         out = []
         for e in ents:
@@ -232,6 +248,11 @@ class EntityRepair:
                     and not doc[k].whitespace_ and doc[k + 1].is_title and (k + 1) not in starts \
                     and not doc[k + 1].ent_type_:
                 e = Span(doc, e.start, k + 2, label=e.label, kb_id=e.kb_id)
+            j = e.start
+            if e.label_ == "PERSON" and j >= 2 and doc[j - 1].text in "-‐" and not doc[j - 1].whitespace_ \
+                    and not doc[j - 2].whitespace_ and doc[j - 2].is_title and doc[j - 2].is_alpha \
+                    and not doc[j - 2].ent_type_ and not (out and out[-1].end > j - 2):
+                e = Span(doc, j - 2, e.end, label=e.label, kb_id=e.kb_id)  # "Antonow-Owsiejenko" found as "Owsiejenko"
             out.append(e)
         return out
 
@@ -348,12 +369,17 @@ class EntityRepair:
     def _pair_split(self, ent: Span) -> List[Span]:
         """Two people the NER ran into one span, as a Russian formula writes them: "Письмо Ф. Циеленса К. Озолсу"
         (initials open the second name), "Телеграмма Чичерина Аралову" (genitive, then dative), or two names the
-        KB knows as persons."""
+        KB knows as persons, side by side or with a lower-case word between them."""
         if ent.label_ != "PERSON" or len(ent) < 2 or "PERSON" in self.labels_of(ent.text, ("PERSON",)):
             return [ent]
         doc = ent.doc
         for k in range(ent.start + 1, ent.end):
             left, right = doc[ent.start:k], doc[k:ent.end]
+            # a lower-case word between two people the KB knows: "Brockdorff-Rantzau von Wirth (unterrichtet)"
+            if doc[k].is_lower and k + 1 < ent.end and \
+                    set(self.labels_of(left.text, ("PERSON", "LOC", "ORG"))) == {"PERSON"} == \
+                    set(self.labels_of(doc[k + 1:ent.end].text, ("PERSON", "LOC", "ORG"))):
+                return [Span(doc, ent.start, k, label="PERSON"), Span(doc, k + 1, ent.end, label="PERSON")]
             if not right[0].text[:1].isupper() or not any(t.is_alpha for t in left):
                 continue
             initials = _is_initial(left[0]) and _is_initial(right[0]) and \
@@ -387,9 +413,14 @@ class EntityRepair:
 
     @staticmethod
     def _with_initials(doc: Doc, ent: Span) -> Span:
-        """A person the NER started after an initial takes it: "В. И. Ленину" found as "И. Ленину"."""
+        """A person the NER started after an initial (or a patronymic) takes it: "В. И. Ленину" found as "И. Ленину"."""
         start = ent.start
         while ent.label_ == "PERSON" and start > 0 and _is_initial(doc[start - 1]) and not doc[start - 1].ent_type_:
+            start -= 1
+        # the given name before a patronymic the span opens with: "Khristian Georgievich Rakovsky"
+        if ent.label_ == "PERSON" and start == ent.start and start > 0 and len(ent) > 1 and \
+                is_patronymic(doc[start].text) and doc[start - 1].is_title and doc[start - 1].is_alpha and \
+                not doc[start - 1].ent_type_:
             start -= 1
         return ent if start == ent.start else Span(doc, start, ent.end, label=ent.label, kb_id=ent.kb_id)
 

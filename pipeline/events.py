@@ -511,6 +511,8 @@ class EventExtractor:
                 passive = verbal
             elif prev in recipient_cues and not recipient:
                 recipient = coordinated(doc, m, after, joiners)
+            elif not recipient and tok.is_lower and self._dative_object(doc, m, titles, sent.start):
+                recipient = coordinated(doc, m, after, joiners)  # "berichtete Rathenau dem Reichspräsidenten Ebert"
             elif verbal and not recipient and _adjacent(doc, i, m, self._cue("role_words"), titles):
                 recipient = coordinated(doc, m, after, joiners)  # "informed Chicherin", "told the ambassador"
             elif not verbal and bare < 2 and not (sender and recipient) and all(
@@ -526,6 +528,15 @@ class EventExtractor:
                 elif not recipient:
                     recipient = coordinated(doc, m, after, joiners)
                 bare += 1
+        if not sender and tok.is_lower and any(t.lower_ in self._cue("passive_auxiliaries")
+                                               for t in doc[max(sent.start, i - 12):i]):
+            # a verb-final passive: "Am 2. September wurde Brockdorff-Rantzau von Wirth unterrichtet"
+            agents = [m for m in before if i - m.end <= 4 and m not in recipient and
+                      _cue_before(doc, m, titles, sent.start) in self._cue("passive_cues")]
+            if agents:
+                sender = coordinated(doc, agents[-1], before, joiners, forward=False)[::-1]
+                before = [m for m in before if m not in sender]
+                passive = True
         handing = self._cue("handing_verbs")
         hand = next((t for t in reversed(doc[max(sent.start, i - 10):i]) if t.lower_ in handing), None)
         if hand is not None and not recipient:
@@ -587,6 +598,19 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+
+    def _dative_object(self, doc, m: Mention, titles: set, lo: int) -> bool:
+        """ "dem (Reichspräsidenten) Ebert" after a verb is its indirect object, unless a preposition governs
+        the article ("mit dem Botschafter X", "nach dem Gespräch")."""
+        articles = self._cue("dative_articles")
+        k = m.start - 1
+        while k > lo and m.start - k <= 4 and doc[k].lower_ not in articles and not doc[k].ent_type_ and (
+                in_words(doc, k, titles) or (doc[k].is_title and doc[k].is_alpha)):
+            k -= 1
+        if k < lo or k >= m.start or doc[k].lower_ not in articles:
+            return False
+        word = doc[k - 1].lower_ if k > lo else ""
+        return word not in self._cue("prepositions") and word not in self._cue("dative_prepositions")
 
     def _cue_past_apposition(self, doc, m: Mention, titles: set, lo: int) -> str:
         """The cue before a name that a description introduces: "with the Polish minister, Konstanty Skirmunt"

@@ -319,6 +319,14 @@ def inflection_variants(word: str) -> Tuple[str, ...]:
                     mobile = cand[:-1] + "e" + cand[-1]
                     if mobile not in out:
                         out.append(mobile)
+    parts = word.split("-")
+    if len(parts) == 2 and all(parts):
+        # a double surname inflects in both parts: "Antonowem-Owsiejenką" -> "antonow-owsiejenko"
+        for a in inflection_variants(parts[0])[:4]:
+            for b in inflection_variants(parts[1])[:4]:
+                cand = f"{a}-{b}".lower()
+                if cand not in out:
+                    out.append(cand)
     return tuple(out)
 
 
@@ -415,7 +423,9 @@ def parse_person(text: str) -> Optional[PersonName]:
     for t in tokens:
         if t in initials_tokens:
             initials.extend(_split_initials(t))
-        elif t in given_tokens:
+        elif t in given_tokens and (initials or t != given_tokens[0] or not is_patronymic(t)):
+            # a patronymic without the given name before it ("Georgievich Rakovsky", the name cut off) has no
+            # first initial to compare
             initials.append(_initial_of(t))
     return PersonName(surname=surname, given=given_tokens, initials=[i for i in initials if i], nicknames=nick)
 

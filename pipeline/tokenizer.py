@@ -76,9 +76,16 @@ def create_cleaning_tokenizer(enabled: bool = True) -> Callable[[Language], Clea
         # "pre-1914", "mid-1923": a hyphen between a word and a year
         infixes = list(nlp.Defaults.infixes or []) + [r"(?<=[^\W\d_])-(?=\d)"]
         base.infix_finditer = compile_infix_regex(infixes).finditer
+        # emoticon exceptions glue a closing bracket to the punctuation after it ("ВКП(б):", "(1922);"):
+        # scholarship has brackets, not emoticons
+        base.rules = {k: v for k, v in base.rules.items() if not _bracket_emoticon(k)}
         return CleaningTokenizer(base, enabled=enabled)
 
     return make
+
+
+def _bracket_emoticon(text: str) -> bool:
+    return len(text) > 1 and any(c in "()[]" for c in text) and not any(c.isalnum() for c in text)
 
 
 def raw_span(doc: Doc, start_char: int, end_char: int) -> Tuple[int, int]:

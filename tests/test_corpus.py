@@ -114,3 +114,9 @@ def test_shipped_corpus_converts(nlp):
     root = Path(__file__).resolve().parent.parent
     docs = split_docs(nlp, read_records([root / "training" / "records"]), load_splits(root / "training" / "splits.json"))
     assert docs["train"] and docs["dev"] and docs["test"]
+
+
+def test_a_bracket_before_punctuation_is_its_own_token(nlp):
+    # spaCy's emoticon exceptions would glue "):" and ");" into one token, so no span could end at the bracket
+    assert [t.text for t in nlp("Политбюро ЦК РКП(б): решение (1922); see")] == [
+        "Политбюро", "ЦК", "РКП(б", ")", ":", "решение", "(", "1922", ")", ";", "see"]

@@ -118,6 +118,18 @@ def test_a_person_cut_at_a_hyphen_takes_the_rest_and_two_names_stay_two():
     assert ents(nlp("The Stresemann-Chicherin talks.")) == [("Stresemann", "PERSON"), ("Chicherin", "PERSON")]
 
 
+def test_a_double_surname_cut_or_split_at_its_hyphen_is_one_person():
+    nlp = repairing({"Owsiejenko": "PERSON", "Antonowem": "PERSON", "Owsiejenką": "PERSON"})
+    assert ents(nlp("23 sierpnia Antonow-Owsiejenko spotkał się z nim.")) == [("Antonow-Owsiejenko", "PERSON")]
+    assert ents(nlp("Notatka z rozmowy z Antonowem-Owsiejenką.")) == [("Antonowem-Owsiejenką", "PERSON")]
+
+
+def test_a_person_opening_with_a_patronymic_takes_the_given_name_before_it():
+    nlp = repairing({"Georgievich Rakovsky": "PERSON"})
+    assert ents(nlp("Krasin and Khristian Georgievich Rakovsky.")) == [
+        ("Krasin", "PERSON"), ("Khristian Georgievich Rakovsky", "PERSON")]
+
+
 def test_an_edge_drawn_one_token_off_is_moved_and_a_signature_is_no_name():
     nlp = repairing({"17 PA AA": "DATE", "12 March": "DATE", "I/134": "PERSON", "10 Downing Street": "LOC",
                      "RGASPI f.": "PERSON", "AVP": "ORG", "Kopp": "PERSON"})
@@ -185,6 +197,13 @@ def test_two_people_run_into_one_span_are_split():
               "See Herbert S. Levine, Free City.")
     assert ents(doc) == [("Ф. Циеленса", "PERSON"), ("К. Озолсу", "PERSON"), ("М. Скуениекса", "PERSON"),
                          ("Чичерина", "PERSON"), ("Аралову", "PERSON"), ("Herbert S. Levine", "PERSON")]
+
+
+def test_two_known_people_joined_by_a_lower_case_word_are_split():
+    nlp = repairing({"Brockdorff-Rantzau von Wirth": "PERSON", "Ago von Maltzan": "PERSON"})
+    doc = nlp("Am 2. September wurde Brockdorff-Rantzau von Wirth unterrichtet. Ago von Maltzan schwieg.")
+    assert [e for e in ents(doc) if e[1] == "PERSON"] == [
+        ("Brockdorff-Rantzau", "PERSON"), ("Wirth", "PERSON"), ("Ago von Maltzan", "PERSON")]
 
 
 def test_a_german_noun_after_its_article_is_no_place_and_a_title_is_cut_off():

@@ -535,3 +535,20 @@ def test_a_meeting_only_planned_or_not_held_is_no_event(rule_nlp, text):
     # the meeting that did take place still counts
     assert rule_nlp("Kopp met Chicherin in Berlin on 12 September 1921.")._.events
 
+
+
+@pytest.mark.parametrize("text,core", [
+    # a German dative addressee after a verb, past its title; "mit dem" governs its article
+    ("Noch aus Genua berichtete Rathenau am 19. April 1922 dem Reichspräsidenten Ebert, der Vertrag sei nötig.",
+     ("COMMUNICATION", "report", ["Rathenau"], ["Ebert"])),
+    # a verb-final passive: the agent after "von" sends, the subject receives
+    ("Am 2. September 1922 wurde Brockdorff-Rantzau von Wirth unterrichtet, dass Ebert zugestimmt habe.",
+     ("COMMUNICATION", "message", ["Wirth"], ["Brockdorff-Rantzau"])),
+])
+def test_german_dative_addressee_and_verb_final_passive(rule_nlp, text, core):
+    assert [_core(ev) for ev in rule_nlp(text)._.events] == [core]
+
+
+def test_a_name_after_a_governed_dative_article_is_no_addressee(rule_nlp):
+    doc = rule_nlp("Am 3. Mai 1922 berichtete Rathenau über das Gespräch mit dem Reichskanzler Wirth.")
+    assert ("COMMUNICATION", "report", ["Rathenau"], ["Wirth"]) not in [_core(ev) for ev in doc._.events]

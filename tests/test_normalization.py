@@ -101,3 +101,16 @@ def test_strip_honorific(text, expected):
     from pipeline.normalization import strip_honorific
 
     assert strip_honorific(text) == expected
+
+
+def test_a_patronymic_without_its_given_name_gives_no_initial():
+    from pipeline.normalization import parse_person
+
+    assert parse_person("Georgievich Rakovsky").initials == []
+    assert parse_person("Viktor Leontevich Kopp").initials == ["v", "l"]
+
+
+def test_both_parts_of_a_double_surname_lose_their_inflection():
+    from pipeline.normalization import inflection_variants
+
+    assert "antonow-owsiejenko" in inflection_variants("Antonowem-Owsiejenką")
