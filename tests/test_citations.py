@@ -30,6 +30,8 @@ CASES = [
      "fond 4, op. 3, d. 1575, p. 2.", "rgva", "4", "3", "1575", "2"),
     # German: volume and folio, Bundesarchiv series/file
     ("Maltzan's memorandum, 2 Apr. 1922, PA AA, R 28207, Bl. 41–44.", "pa_aa", None, None, "R 28207", "41–44"),
+    ("Papée to Gravina, 14 June 1932, League of Nations Archives, R 3712/4A/1234.", "league_archives", None, None,
+     "R 3712/4A/1234", None),
     ("BArch, RH 2/2207, Bl. 31.", "bundesarchiv", "RH 2", None, "2207", "31"),
     ("Seeckt's reply, Bundesarchiv, Freiburg, N 247/88, Bl. 1–9.", "bundesarchiv", "N 247", None, "88", "1–9"),
     ("Bundesarchiv, RH 2/2215, Bl. 1–64, here Bl. 12–15.", "bundesarchiv", "RH 2", None, "2215", "12–15"),
