@@ -147,6 +147,12 @@ def _julian_value(value: DateValue) -> DateValue:
     return DateValue(_fmt(g), "day", value.year_inferred) if g is not None else value
 
 
+def _opens_clause(text: str, lo: int, a: int) -> bool:
+    """The date at ``a`` stands in the first words of its sentence or clause ("In 1922, ...", "В 1922 г. ...")."""
+    before = re.split(r"[.;:!?]\s|\n", text[lo:a])[-1]
+    return len(before.split()) <= 2
+
+
 def _fill(p: _Point, year: Optional[int]) -> _Point:
     if p.year is not None:
         return p
@@ -860,13 +866,16 @@ def resolve_document_dates(
         by_seg.setdefault(seg_of[i], []).append(i)
     out: List[Optional[DateValue]] = [None] * n
 
-    def sets_year(i: int) -> Optional[int]:
+    def sets_year(i: int, running: Optional[int] = None) -> Optional[int]:
         """The narrative year date ``i`` moves to, None when it names another time."""
         p, seg = parsed[i], segs[seg_of[i]]
         cy = p.context_year(tables.multi_year_moves)
         if cy is None:
             return None
         a, b = spans[i]
+        if running is not None and cy < running and p.precision == "year" and p.end is None and \
+                not _opens_clause(text, max(seg["start"], a - 40), a):
+            return None  # "...the treaty signed at Rapallo in 1922": a look back inside a sentence, not a new year
         if tables.is_forward(text[max(seg["start"], a - tables.cue_window) : a]):
             return None
         if (
@@ -890,7 +899,7 @@ def resolve_document_dates(
                 continue
             if p.has_year:
                 out[i] = tables.resolve(p)
-                cy = sets_year(i)
+                cy = sets_year(i, year)
                 if cy is not None:
                     year = cy
                     if body:

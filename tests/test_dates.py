@@ -170,6 +170,15 @@ def test_forward_reference_does_not_move_the_year(nlp):
     assert plain["value"] == "1921-12-12"
 
 
+def test_a_year_looked_back_to_inside_a_sentence_does_not_move_the_year(nlp):
+    back, fronted = (
+        run(nlp, [("body", None, f"The Politburo met on [23 August 1923]. {middle} Zinoviev cabled on {{1 October}}.")])[0]
+        for middle in ("It weighed the treaty signed at Rapallo in [1922].", "In [1922], the treaty was signed.")
+    )
+    assert back["value"] == "1923-10-01"
+    assert fronted["value"] == "1922-10-01"
+
+
 def test_multi_year_interval_does_not_move_the_year(nlp):
     (got,) = run(nlp, [("body", None, "In [July 1920] Kopp surveyed the years [1918–1921]. On {5 August} he wrote.")])
     assert got["value"] == "1920-08-05"
