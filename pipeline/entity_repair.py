@@ -368,7 +368,7 @@ class EntityRepair:
 
     def _pair_split(self, ent: Span) -> List[Span]:
         """Two people the NER ran into one span, as a Russian formula writes them: "Письмо Ф. Циеленса К. Озолсу"
-        (initials open the second name), "Телеграмма Чичерина Аралову" (genitive, then dative), or two names the
+        (initials open the second name), "Телеграмма Чичерина Аралову", "Письмо Гуковского В.И. Ленину" (genitive, then dative), or two names the
         KB knows as persons, side by side or with a lower-case word between them."""
         if ent.label_ != "PERSON" or len(ent) < 2 or "PERSON" in self.labels_of(ent.text, ("PERSON",)):
             return [ent]
@@ -386,6 +386,11 @@ class EntityRepair:
                 any(t.is_alpha and len(t.text) > 2 for t in left) and any(t.is_alpha and len(t.text) > 2 for t in right)
             cases = len(ent) == 2 and all(t.is_title and _CYRILLIC.match(t.text) for t in ent) and \
                 left[-1].lower_.endswith(("а", "я")) and right[-1].lower_.endswith(("у", "ю"))
+            # "Письмо Гуковского В.И. Ленину": a genitive surname, then initials and a dative one
+            cases = cases or (len(left) == 1 and left[0].is_title and _CYRILLIC.match(left[0].text) and
+                              left[0].lower_.endswith(("а", "я", "ого", "его")) and _is_initial(right[0]) and
+                              right[-1].is_title and right[-1].lower_.endswith(("у", "ю")) and
+                              all(_is_initial(t) for t in right[:-1]))
             known = set(self.labels_of(left.text, ("PERSON", "LOC", "ORG"))) == {"PERSON"} == \
                 set(self.labels_of(right.text, ("PERSON", "LOC", "ORG")))
             if initials or cases or known:

@@ -192,11 +192,12 @@ def test_a_common_word_opening_a_sentence_is_no_name():
 
 def test_two_people_run_into_one_span_are_split():
     nlp = repairing({"Ф. Циеленса К. Озолсу": "PERSON", "Чичерина Аралову": "PERSON", "Herbert S. Levine": "PERSON",
-                     "М. Скуениекса": "LOC"})
+                     "М. Скуениекса": "LOC", "Гуковского В.И. Ленину": "PERSON", "Копп В.Л.": "PERSON"})
     doc = nlp("14 Письмо Ф. Циеленса К. Озолсу, с копией для М. Скуениекса. 2 Телеграмма Чичерина Аралову. "
-              "See Herbert S. Levine, Free City.")
+              "See Herbert S. Levine, Free City. Письмо Гуковского В.И. Ленину. Копп В.Л. писал.")
     assert ents(doc) == [("Ф. Циеленса", "PERSON"), ("К. Озолсу", "PERSON"), ("М. Скуениекса", "PERSON"),
-                         ("Чичерина", "PERSON"), ("Аралову", "PERSON"), ("Herbert S. Levine", "PERSON")]
+                         ("Чичерина", "PERSON"), ("Аралову", "PERSON"), ("Herbert S. Levine", "PERSON"),
+                         ("Гуковского", "PERSON"), ("В.И. Ленину", "PERSON"), ("Копп В.Л.", "PERSON")]
 
 
 def test_two_known_people_joined_by_a_lower_case_word_are_split():
