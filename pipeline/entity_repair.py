@@ -13,6 +13,8 @@ the linker:
   before it is Robert H. Lord), and a name after an archive and a comma is the
   archive's fond or series ("AAN, MSZ, sygn. 108"), which the annotation leaves
   unlabelled;
+- adds a lone surname of a person found named in full earlier in the text ("Ernst
+  Ziehm" ... "Ziehm's note"), where it is no common word;
 - gives a name the KB knows under one other type only that type ("Kronstadt"
   taken for a person, "z Noëlem" for a place, "League of Nations Archives" for an
   organisation);
@@ -201,10 +203,38 @@ class EntityRepair:
                 continue
             added.append(hit)
             i = hit.end
+        added += self._surnames_named_before(doc, ents + added, taken, lower)
         if added or len(ents) != len(doc.ents) or any(
                 e.start != o.start or e.end != o.end or e.label != o.label for e, o in zip(ents, doc.ents)):
             doc.ents = sorted(ents + added, key=lambda s: s.start)
         return doc
+
+    def _surnames_named_before(self, doc: Doc, ents: List[Span], taken: List[bool], lower: Set[str]) -> List[Span]:
+        """A lone surname the NER missed, of a person it found named in full earlier in the document
+        ("Ernst Ziehm" ... "Ziehm's note to Gravina"): one name keeps one sense through a text."""
+        first_full: Dict[str, int] = {}
+        for e in ents:
+            words = [t for t in e if t.is_alpha]
+            if e.label_ == "PERSON" and len(words) > 1 and words[-1].is_title:
+                first_full.setdefault(words[-1].text, e.end)
+        if not first_full:
+            return []
+        marked = list(taken)
+        for e in ents:
+            for k in range(e.start, e.end):
+                marked[k] = True
+        out = []
+        for tok in doc:
+            i = tok.i
+            end = first_full.get(tok.text)
+            if end is None or i < end or marked[i] or tok.lower_ in lower or not self._single_word_ok(tok):
+                continue
+            if (i and marked[i - 1] and doc[i - 1].is_title) or (i + 1 < len(doc) and marked[i + 1] and
+                                                                 doc[i + 1].is_title):
+                continue  # next to another name: a boundary the NER drew
+            out.append(Span(doc, i, i + 1, label="PERSON"))
+            marked[i] = True
+        return out
 
     @staticmethod
     def _in_reference(doc: Doc, i: int, archive_end: Set[int]) -> bool:

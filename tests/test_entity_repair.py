@@ -212,3 +212,11 @@ def test_a_german_noun_after_its_article_is_no_place_and_a_title_is_cut_off():
     nlp.get_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))
     doc = nlp("Schreiben Stresemann an den Reichswehrminister Geßler mit der Bitte, die Verbindungen geheim zu halten.")
     assert ents(doc) == [("Stresemann", "PERSON"), ("Geßler", "PERSON")]
+
+
+def test_a_lone_surname_of_a_person_named_in_full_before_is_that_person():
+    nlp = repairing({"Ernst Ziehm": "PERSON"}, train_text="The senate met.")
+    doc = nlp("Ziehm spoke first. Senate President Ernst Ziehm protested. Ziehm's note followed.")
+    assert ents(doc) == [("Ernst Ziehm", "PERSON"), ("Ziehm", "PERSON")]  # after the full name only
+    doc = nlp("Senate President Ernst Ziehm protested. Ziehm's note followed the ziehm custom.")
+    assert ents(doc) == [("Ernst Ziehm", "PERSON")]  # a word written in lower case is no name
