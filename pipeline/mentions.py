@@ -248,19 +248,33 @@ class MentionResolver:
         k = self.sent_index(tok.i)
         blocked = self.blocked(sent)
         earlier = [e for e in self.sent_ents(sent) if e.end <= tok.i]
-        ref: Optional[Mention] = None
-        if kind == "subject":
+        ref: Optional[Mention] = self._reporting_author(tok, sent, kind)
+        if ref is None and kind == "subject":
             ref = self.subject(sent, before=tok.i)
-        elif kind == "possessive":
+        elif ref is None and kind == "possessive":
             # "In his conversation with Kopp, Simmons set ...": Simmons
             ref = self.fronted_subject(tok, sent) or self._possessor(tok, sent, earlier)
-        else:
+        elif ref is None:
             ref = self._object_referent(tok, sent, earlier, blocked, k)
         if ref is None and kind != "object":
             ref = self.topic_before(k)
         if ref is None or ref.start == tok.i:
             return None
         return resolved(tok.i, tok.i + 1, self.doc, ref, "pronoun")
+
+    def _reporting_author(self, tok, sent: Span, kind: str) -> Optional[Mention]:
+        """After the colon of a calendar entry's formula, "he" and "him" are the one who reports ("Telegram from
+        Max Muller to Curzon, 5 Oct. 1921: he had been informed by ..."; "...: Chicherin had received him")."""
+        colon = next((t.i for t in reversed(sent[:tok.i - sent.start]) if t.text == ":"), None)
+        if colon is None or kind == "possessive":
+            return None
+        if any(e.label_ == "PERSON" for e in self.sent_ents(sent) if colon < e.start < tok.i) and kind == "subject":
+            return None
+        author = self.formula_author(tok)
+        if author is None or author.start > colon:
+            return None
+        subject = self.subject(sent, before=tok.i) if kind == "object" else None
+        return None if subject is not None and subject.entity_id == author.entity_id else author
 
     def _possessor(self, tok, sent: Span, earlier: List[Span]) -> Optional[Mention]:
         """his/her: the nearest person named before it in the sentence that is not an addressee."""

@@ -552,3 +552,10 @@ def test_german_dative_addressee_and_verb_final_passive(rule_nlp, text, core):
 def test_a_name_after_a_governed_dative_article_is_no_addressee(rule_nlp):
     doc = rule_nlp("Am 3. Mai 1922 berichtete Rathenau über das Gespräch mit dem Reichskanzler Wirth.")
     assert ("COMMUNICATION", "report", ["Rathenau"], ["Wirth"]) not in [_core(ev) for ev in doc._.events]
+
+
+def test_after_a_formulas_colon_the_pronoun_is_the_one_who_reports(rule_nlp):
+    doc = rule_nlp("No. 18. Telegram from Hodgson to Curzon, Moscow, 4 Aug. 1921: Chicherin had received him on "
+                   "2 August.")
+    meetings = [_core(ev) for ev in doc._.events if ev["type"] == "MEETING"]
+    assert meetings == [("MEETING", ["Chicherin", "Hodgson"])]  # not Curzon, to whom he wrote
