@@ -358,8 +358,27 @@ class MentionResolver:
             office = self.office_holder(tok, start)
             if office is None and not quals and tok.lower_ in self.envoy_roles:
                 office = self.formula_author(tok)  # "Telegram from Erskine to Henderson: the ambassador had talked"
+            if office is None and not quals and tok.lower_ in self.envoy_roles:
+                office = self.dominant_person()  # a life of an envoy: "the plenipotentiary" is its subject
             return resolved(start, tok.i + 1, doc, office, "office") if office is not None else None
         return resolved(start, tok.i + 1, doc, named(holders[-1][1]), "description")
+
+    def dominant_person(self) -> Optional[Mention]:
+        """The envoy a text is about, when there is one: named at least eight times, in a fifth of its person
+        mentions and twice as often as anyone else, and in a sentence with an envoy's title ("stayed there as
+        polpred, the plenipotentiary"): an envoy's life or mission. None otherwise."""
+        if not hasattr(self, "_dominant"):
+            counts: Dict[str, List[Span]] = {}
+            for e in self.persons:
+                counts.setdefault(entity_id(e), []).append(e)
+            ranked = sorted(counts.values(), key=lambda es: -len(es))
+            self._dominant = None
+            if ranked and len(ranked[0]) >= 8 and 5 * len(ranked[0]) >= len(self.persons) and (
+                    len(ranked) == 1 or len(ranked[0]) >= 2 * len(ranked[1])):
+                sents = {self.sent_index(e.start) for e in ranked[0]}
+                if any(t.lower_ in self.envoy_roles and not t.ent_type_ for k in sents for t in self.sents[k]):
+                    self._dominant = named(ranked[0][0])
+        return self._dominant
 
     def formula_author(self, tok) -> Optional[Mention]:
         """The author a calendar entry or footnote names in its formula before `tok`, in the same paragraph
