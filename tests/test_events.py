@@ -562,8 +562,8 @@ def test_after_a_formulas_colon_the_pronoun_is_the_one_who_reports(rule_nlp):
 
 
 def test_in_an_envoys_life_the_unnamed_envoy_is_its_subject(rule_nlp):
-    life = ("Kopp went to Berlin in 1919 and stayed there as plenipotentiary in the German capital for years. Kopp knew the city. Kopp spoke German. "
-            "Kopp disliked Radek. Kopp wrote well. Kopp read much. Kopp travelled. Kopp stayed. ")
+    life = ("Kopp went to Berlin in 1919 and stayed there as plenipotentiary in the German capital for years. "
+            "Kopp knew the city. Kopp spoke German. Kopp disliked Radek. Kopp wrote well. Kopp read much. Kopp travelled. Kopp stayed. ")
     doc = rule_nlp(life + "In May 1921 the plenipotentiary met Seeckt in Berlin.")
     assert [_core(ev) for ev in doc._.events if ev["type"] == "MEETING"] == [("MEETING", ["Kopp", "Seeckt"])]
     # a text not about one envoy leaves the description unresolved
