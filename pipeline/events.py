@@ -214,6 +214,9 @@ class EventExtractor:
             cased = lex.get(tok.lower_, {}).get("cased")
             if cased and tok.text != cased:
                 continue  # Polish "List Paderewskiego do ..." heads a footnote; English "list" is no letter
+            need = lex.get(tok.lower_, {}).get("next")
+            if need and (i + 1 >= len(doc) or doc[i + 1].lower_ != need):
+                continue  # a phrase trigger: "called on" the ambassador, not "called for" new talks
             sent = sents[resolver.sent_index(i)]
             self._resolver = resolver  # for the subject of a shared verb phrase
             lo, hi = bisect.bisect_left(ent_starts, sent.start), bisect.bisect_left(ent_starts, sent.end)
@@ -323,6 +326,8 @@ class EventExtractor:
             lex.setdefault(word.lower(), {"type": t, "medium": m, "precision": prior, "cased": word})
         for word, info in self.learned.items():
             info = dict(info)
+            if word in lex and info.get("next"):
+                continue  # a rule word stays a word on its own, not only the head of a learned phrase
             if word in lex and "seen" in info:
                 info["precision"] = round((info["count"] + weight * prior) / (info["seen"] + weight), 3)
             lex[word] = info
@@ -997,21 +1002,30 @@ def learn_triggers(examples: Iterable[Example]) -> Dict[str, dict]:
         ref = eg.reference
         for tok in ref:
             occurrences[tok.lower_] += 1
+            if tok.i + 1 < len(ref):
+                occurrences[f"{tok.lower_} {ref[tok.i + 1].lower_}"] += 1
         for ev in ref.user_data.get("gold_events", []):
             s, e = ev["trigger"]
             span = ref.char_span(s, e, alignment_mode="expand")
-            if span is None or len(span) != 1:
+            if span is None or len(span) not in (1, 2) or (len(span) == 2 and not span[1].is_alpha):
                 continue
-            word = span[0].lower_
+            word = " ".join(t.lower_ for t in span)  # "called on": a phrase, found by its first word
             as_trigger[word][ev["type"]] += 1
             if ev.get("medium"):
                 media[word][ev["medium"]] += 1
     learned = {}
-    for word, types in as_trigger.items():
+    for word, types in sorted(as_trigger.items(), key=lambda kv: " " in kv[0]):
         etype, n = types.most_common(1)[0]
         medium = media[word].most_common(1)[0][0] if media[word] else None
         seen = max(occurrences[word], n)
-        learned[word] = {"type": etype, "medium": medium, "precision": round(n / seen, 3), "count": n, "seen": seen}
+        entry = {"type": etype, "medium": medium, "precision": round(n / seen, 3), "count": n, "seen": seen}
+        first, _, nxt = word.partition(" ")
+        if nxt:
+            # a phrase is kept under its first word, which then counts only before the second ("called on")
+            if first in learned and learned[first]["precision"] >= entry["precision"]:
+                continue
+            entry["next"] = nxt
+        learned[first] = entry
     return learned
 
 

@@ -88,6 +88,25 @@ def test_learned_triggers_come_from_gold(rule_nlp):
     assert learned["cabled"] == {"type": "COMMUNICATION", "medium": "telegram", "precision": 1.0, "count": 1, "seen": 1}
 
 
+def test_a_two_word_trigger_is_learned_under_its_first_word_and_needs_the_second(rule_nlp):
+    from spacy.training import Example
+    from pipeline.events import EventExtractor, learn_triggers
+
+    text = "Kopp called on Chicherin in Moscow. Kopp called for calm."
+    ref = rule_nlp.make_doc(text)
+    ref.user_data["gold_events"] = [{"type": "MEETING", "medium": None, "trigger": [5, 14], "args": {}}]
+    learned = learn_triggers([Example(ref.copy(), ref)])
+    assert learned["called"]["next"] == "on" and learned["called"]["precision"] == 1.0
+    events = next(proc for _, proc in rule_nlp.pipeline if isinstance(proc, EventExtractor))
+    saved = events.learned
+    try:
+        events.learned = {**saved, **learned}
+        found = [_core(ev) for ev in rule_nlp(text)._.events]
+    finally:
+        events.learned = saved
+    assert found == [("MEETING", ["Chicherin", "Kopp"])]  # "called for calm" is no meeting
+
+
 def test_argument_classifier_learns_roles_from_gold(rule_nlp, tmp_path):
     """Trained on annotated relations, the classifier predicts roles (and survives to_disk)."""
     from spacy.training import Example
