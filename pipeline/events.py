@@ -626,11 +626,19 @@ class EventExtractor:
             return prev
         roles, dets = self._cue("role_words"), self._cue("determiners")
         j = k - 1
+        # past the role's "of" phrase: "by the Secretary-General of the Quai d'Orsay, Philippe Berthelot"
+        n = j
+        while n > lo and k - n <= 7 and (doc[n].ent_type_ in ("ORG", "LOC") or doc[n].lower_ in dets):
+            n -= 1
+        if n < j and n > lo and doc[n].lower_ in self._cue("affiliation_cues") and doc[n - 1].lower_ in roles \
+                and not doc[n - 1].ent_type_:
+            j = n - 1
         if not (doc[j].lower_ in roles and not doc[j].ent_type_):
             return prev
-        while j > lo and k - j <= 5 and doc[j - 1].is_alpha and not doc[j - 1].ent_type_ and \
-                doc[j - 1].lower_ not in dets:
-            j -= 1
+        start = j
+        while j > lo and start - j <= 4 and (doc[j - 1].is_alpha or doc[j - 1].text in "-‑") and \
+                not doc[j - 1].ent_type_ and doc[j - 1].lower_ not in dets:
+            j -= 1  # the role's qualifiers: "the Polish minister", "the Secretary-General"
         if j > lo and doc[j - 1].lower_ in dets and j - 1 > lo:
             return doc[j - 2].lower_
         return prev

@@ -338,7 +338,7 @@ class MentionResolver:
             return None
         # an apposition names the person itself: "the Soviet ambassador (in London), Ivan Maisky";
         # a verb or other lower-case word between them ends the description ("the ambassador reported to Molotov")
-        for t in doc[tok.i + 1:min(sent.end, tok.i + 7)]:
+        for t in doc[tok.i + 1:min(sent.end, tok.i + 10)]:
             if t.ent_type_ == "PERSON":
                 return None
             if t.ent_type_ or t.text in (",", "(", ")") or t.lower_ in self.preps or t.lower_ in self.determiners \

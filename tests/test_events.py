@@ -588,3 +588,9 @@ def test_in_an_envoys_life_the_unnamed_envoy_is_its_subject(rule_nlp):
     # a text not about one envoy leaves the description unresolved
     doc = rule_nlp("Kopp went to Berlin in 1919. In May 1921 the plenipotentiary met Seeckt in Berlin.")
     assert [_core(ev) for ev in doc._.events if ev["type"] == "MEETING"] == []
+
+
+def test_an_agent_introduced_by_his_office_of_an_organisation(rule_nlp):
+    doc = rule_nlp("On 16 March 1927 Rakovsky was informed by the Secretary-General of the Quai d'Orsay, "
+                   "Philippe Berthelot, that the French government would not pay.")
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "message", ["Philippe Berthelot"], ["Rakovsky"])]
