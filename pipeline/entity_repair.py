@@ -269,7 +269,8 @@ class EntityRepair:
     @staticmethod
     def _hyphen_completed(doc: Doc, ents: List[Span]) -> List[Span]:
         """A person cut at a hyphen takes the rest of the name: "В.А. Антонову-Овсеенко" found as
-        "В.А. Антонову" (or its first part: "Antonow-Owsiejenko" found as "Owsiejenko"); two entities joined by a hyphen ("the Stresemann-Chicherin talks") stay two."""
+        "В.А. Антонову" (or its first part: "Antonow-Owsiejenko" found as "Owsiejenko"); two entities joined by
+        a hyphen ("the Stresemann-Chicherin talks") stay two."""
         starts = {e.start for e in ents}
         out = []
         for e in ents:
@@ -282,7 +283,7 @@ class EntityRepair:
             if e.label_ == "PERSON" and j >= 2 and doc[j - 1].text in "-‐" and not doc[j - 1].whitespace_ \
                     and not doc[j - 2].whitespace_ and doc[j - 2].is_title and doc[j - 2].is_alpha \
                     and not doc[j - 2].ent_type_ and not (out and out[-1].end > j - 2):
-                e = Span(doc, j - 2, e.end, label=e.label, kb_id=e.kb_id)  # "Antonow-Owsiejenko" found as "Owsiejenko"
+                e = Span(doc, j - 2, e.end, label=e.label, kb_id=e.kb_id)  # "Antonow-" before "Owsiejenko"
             out.append(e)
         return out
 
@@ -398,8 +399,9 @@ class EntityRepair:
 
     def _pair_split(self, ent: Span) -> List[Span]:
         """Two people the NER ran into one span, as a Russian formula writes them: "Письмо Ф. Циеленса К. Озолсу"
-        (initials open the second name), "Телеграмма Чичерина Аралову", "Письмо Гуковского В.И. Ленину" (genitive, then dative), or two names the
-        KB knows as persons, side by side or with a lower-case word between them."""
+        (initials open the second name), "Телеграмма Чичерина Аралову", "Письмо Гуковского В.И. Ленину"
+        (genitive, then dative), or two names the KB knows as persons, side by side or with a lower-case word
+        between them."""
         if ent.label_ != "PERSON" or len(ent) < 2 or "PERSON" in self.labels_of(ent.text, ("PERSON",)):
             return [ent]
         doc = ent.doc
@@ -448,7 +450,8 @@ class EntityRepair:
 
     @staticmethod
     def _with_initials(doc: Doc, ent: Span) -> Span:
-        """A person the NER started after an initial (or a patronymic) takes it: "В. И. Ленину" found as "И. Ленину"."""
+        """A person the NER started after an initial takes it ("В. И. Ленину" found as "И. Ленину"), and one it
+        started at a patronymic takes the given name before it."""
         start = ent.start
         while ent.label_ == "PERSON" and start > 0 and _is_initial(doc[start - 1]) and not doc[start - 1].ent_type_:
             start -= 1

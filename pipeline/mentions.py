@@ -135,6 +135,7 @@ class MentionResolver:
         self._topics: Dict[int, Optional[Mention]] = {}
         self._role_holders: Optional[Dict[str, List[Tuple[int, Span, frozenset]]]] = None
         self._blocked: Dict[int, set] = {}
+        self._dominant: Optional[Tuple[Optional[Mention]]] = None  # (the envoy the text is about,), once computed
 
     # ------------------------------------------------------------ structure
     def sent_index(self, i: int) -> int:
@@ -367,18 +368,19 @@ class MentionResolver:
         """The envoy a text is about, when there is one: named at least eight times, in a fifth of its person
         mentions and twice as often as anyone else, and in a sentence with an envoy's title ("stayed there as
         polpred, the plenipotentiary"): an envoy's life or mission. None otherwise."""
-        if not hasattr(self, "_dominant"):
+        if self._dominant is None:
             counts: Dict[str, List[Span]] = {}
             for e in self.persons:
                 counts.setdefault(entity_id(e), []).append(e)
             ranked = sorted(counts.values(), key=lambda es: -len(es))
-            self._dominant = None
+            found = None
             if ranked and len(ranked[0]) >= 8 and 5 * len(ranked[0]) >= len(self.persons) and (
                     len(ranked) == 1 or len(ranked[0]) >= 2 * len(ranked[1])):
                 sents = {self.sent_index(e.start) for e in ranked[0]}
                 if any(t.lower_ in self.envoy_roles and not t.ent_type_ for k in sents for t in self.sents[k]):
-                    self._dominant = named(ranked[0][0])
-        return self._dominant
+                    found = named(ranked[0][0])
+            self._dominant = (found,)
+        return self._dominant[0]
 
     def formula_author(self, tok) -> Optional[Mention]:
         """The author a calendar entry or footnote names in its formula before `tok`, in the same paragraph
