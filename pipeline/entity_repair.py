@@ -388,6 +388,10 @@ class EntityRepair:
             return ent
         return Span(ent.doc, ent.start, ent.end, label=next(iter(found)), kb_id=ent.kb_id)
 
+    def _person_only(self, text: str) -> bool:
+        """The KB knows `text` as a person's name and as no place's or organisation's."""
+        return set(self.labels_of(text, ("PERSON", "LOC", "ORG"))) == {"PERSON"}
+
     def _given_and_known_surname(self, ent: Span) -> bool:
         """A place or organisation no KB name matches, written as a given name and a surname the KB knows only as
         a person's: "z Mikołajem Krestinskim" found as a place."""
@@ -395,7 +399,7 @@ class EntityRepair:
             return False
         if any(self.labels_of(t.text, ("PERSON", "LOC", "ORG")) or t.lower_ in self.common for t in ent[:-1]):
             return False
-        return set(self.labels_of(ent[-1].text, ("PERSON", "LOC", "ORG"))) == {"PERSON"}
+        return self._person_only(ent[-1].text)
 
     def _pair_split(self, ent: Span) -> List[Span]:
         """Two people the NER ran into one span, as a Russian formula writes them: "Письмо Ф. Циеленса К. Озолсу"
@@ -408,9 +412,8 @@ class EntityRepair:
         for k in range(ent.start + 1, ent.end):
             left, right = doc[ent.start:k], doc[k:ent.end]
             # a lower-case word between two people the KB knows: "Brockdorff-Rantzau von Wirth (unterrichtet)"
-            if doc[k].is_lower and k + 1 < ent.end and \
-                    set(self.labels_of(left.text, ("PERSON", "LOC", "ORG"))) == {"PERSON"} == \
-                    set(self.labels_of(doc[k + 1:ent.end].text, ("PERSON", "LOC", "ORG"))):
+            if doc[k].is_lower and k + 1 < ent.end and self._person_only(left.text) and \
+                    self._person_only(doc[k + 1:ent.end].text):
                 return [Span(doc, ent.start, k, label="PERSON"), Span(doc, k + 1, ent.end, label="PERSON")]
             if not right[0].text[:1].isupper() or not any(t.is_alpha for t in left):
                 continue
@@ -423,8 +426,7 @@ class EntityRepair:
                               left[0].lower_.endswith(("а", "я", "ого", "его")) and _is_initial(right[0]) and
                               right[-1].is_title and right[-1].lower_.endswith(("у", "ю")) and
                               all(_is_initial(t) for t in right[:-1]))
-            known = set(self.labels_of(left.text, ("PERSON", "LOC", "ORG"))) == {"PERSON"} == \
-                set(self.labels_of(right.text, ("PERSON", "LOC", "ORG")))
+            known = self._person_only(left.text) and self._person_only(right.text)
             if initials or cases or known:
                 return [Span(doc, ent.start, k, label="PERSON"), Span(doc, k, ent.end, label="PERSON")]
         return [ent]
