@@ -83,7 +83,8 @@ class CitationParser:
         ]
         both = [p for p in fields.get("fond", []) if p in fields.get("pages", [])]
         self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)
-        self.next_file_re = re.compile(rf"^[\s,.]*(?:{kw['opis']}|{kw['delo']})\s*\d", re.U)
+        # "f. 17 (Politburo), op. 3": the fond's name in brackets may stand between it and the opis
+        self.next_file_re = re.compile(rf"^\s*(?:\([^()]*\))?[\s,.]*(?:{kw['opis']}|{kw['delo']})\s*\d", re.U)
         self.level_re = re.compile(rf"^(?:{kw['level']})\s*\S*\d", re.U)
         containers = _alt(fields.get("containers", []))
         self.level_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{containers})\s*\d", re.U)
@@ -120,6 +121,8 @@ class CitationParser:
         self.keyword_re = re.compile(rf"^(?:{field_kw})$", re.U)
         # "Ф. 04. Оп. 13. Д. 45. Л. 23.": a full stop before a keyword and its number separates parts
         self.dot_sep = re.compile(rf"\.(?=\s+(?:{field_kw})\s*\d)", re.U)
+        # "RGASPI f. 17 op. 3 d. 5 l. 3": without commas, a space after a number before the next keyword does
+        self.space_sep = re.compile(rf"(?<=\d) (?=(?:{field_kw})\s*\d)", re.U)
         # "Ibid., f. 14"; "Там же. Л. 9": the parts after a comma, or after a full stop when a keyword follows
         self.ibid_re = re.compile(rf"(?<!\w)(?:{kw['ibid']})(?:(?:,\s*|(?<=\.)\s+(?=(?:{field_kw})\s*\d)|"
                                   rf"\.\s+(?=(?:{field_kw})\s*\d))(?P<rest>[^;]*))?", re.U | re.I)
@@ -156,7 +159,8 @@ class CitationParser:
         level_start: Optional[int] = None  # where the current run of file levels began
         pages_start: Optional[int] = None
         pages_part: Optional[int] = None  # where the pages' keyword began
-        written, text = text, self.dot_sep.sub(",", text)  # same length: values are cut from what was written
+        written, text = text, self.space_sep.sub(",", self.dot_sep.sub(",", text))  # same length: values are
+        # cut from what was written
         for m in TOKEN_RE.finditer(text):
             tok = m.group(0)
             if tok == ",":

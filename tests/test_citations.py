@@ -89,6 +89,14 @@ CASES = [
     # capitalised Latin keywords, period-separated or spelled out
     ("Report on Lipetsk, 14 November 1930, RGVA. F. 308k. Op. 3. D. 47. L. 12–19.", "rgva", "308k", "3", "47", "12–19"),
     ("The file in the RGVA: Fond 104, opis 4, delo 562, listy 33–35v.", "rgva", "104", "4", "562", "33–35v"),
+    # the fond's name in brackets after "f.", which is also a folio keyword
+    ("RGASPI, f. 17 (Politburo), op. 3, d. 5, l. 3.", "rgaspi", "17", "3", "5", "3"),
+    # the storage unit (единица хранения) of RGASPI, RGALI and RGAE stands for the delo
+    ("РГАСПИ. Ф. 558. Оп. 11. Ед. хр. 71. Л. 4.", "rgaspi", "558", "11", "71", "4"),
+    ("RGASPI, f. 558, op. 11, ed. khr. 71, l. 4.", "rgaspi", "558", "11", "71", "4"),
+    # English translations of the keywords, and no commas between the parts
+    ("RGASPI, Fund 17, Inventory 3, File 2137, Pages 61–62.", "rgaspi", "17", "3", "2137", "61–62"),
+    ("RGASPI f. 17 op. 3 d. 2137 l. 64.", "rgaspi", "17", "3", "2137", "64"),
     # a named series and its subdivision, even when that is a place
     ("Note by Massigli, 12 Oct. 1936, AMAE, Z Europe, Dantzig, vol. 61, ff. 88–90.",
      "archives_diplomatiques", "Z Europe, Dantzig", None, "61", "88–90"),
