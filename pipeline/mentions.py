@@ -119,6 +119,9 @@ class MentionResolver:
         self.preps = set(rules.get("prepositions", []))
         self.addressee_cues = set(rules.get("recipient_cues", []))
         self.author_cues = set(rules.get("author_cues", ["from", "by"]))
+        # the words that name a document or record in a formula ("Telegram no. 48 from X", "Record by X")
+        self.document_nouns = {w for w, v in (rules.get("triggers") or {}).items() if v and v[0] == "COMMUNICATION"}
+        self.document_nouns |= set(rules.get("record_nouns", []))
         self.envoy_roles = set(rules.get("envoy_roles", []))
         self.titles = set(rules.get("title_words", []))
         groups = rules.get("groups") or {}
@@ -319,7 +322,10 @@ class MentionResolver:
                         t.lower_ in self.roles for t in doc[max(0, e.start - 4):e.start]):
                     continue
                 for t in window:
-                    if t.lower_ in self.roles and not t.ent_type_:
+                    if t.lower_ in self.roles and not t.ent_type_ and not (t.i < e.start and any(
+                            w.is_lower and w.lower_ not in self.preps and w.lower_ not in self.determiners
+                            and w.lower_ not in self.titles for w in doc[t.i + 1:e.start])):
+                        # "the envoy in Rome, X", "the Soviet envoy X"; not "the envoy cabled X"
                         lead = doc[max(0, t.i - 2):t.i]
                         lead = lead[next((k + 1 for k in range(len(lead) - 1, -1, -1)
                                           if lead[k].lower_ in self.determiners), 0):]
@@ -395,8 +401,9 @@ class MentionResolver:
             for e in self.sent_ents(sent):
                 if e.label_ != "PERSON" or e.end > tok.i:
                     continue
-                if e.start > 0 and doc[e.start - 1].lower_ in self.author_cues:
-                    return named(e)
+                if e.start > 0 and doc[e.start - 1].lower_ in self.author_cues and any(
+                        w.lower_ in self.document_nouns for w in doc[max(sent.start, e.start - 5):e.start - 1]):
+                    return named(e)  # "Telegram no. 48 from X", not "the pact was signed by X"
                 n = e.end
                 if n < len(doc) and doc[n].text == "(":  # "Maiskii (Helsinki) to Litvinov"
                     n = next((t.i + 1 for t in doc[n:min(len(doc), n + 6)] if t.text == ")"), n)

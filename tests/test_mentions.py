@@ -191,3 +191,19 @@ def test_a_person_fronted_with_a_preposition_is_the_topic(rule_nlp):
                    "In his letter to Chicherin of 25 July 1920 (with copies forwarded to Lenin), he protested.")
     ev = _only(doc, "COMMUNICATION")
     assert _args(ev, "sender") == [("Kopp", "pronoun")]
+
+
+def test_a_role_word_before_a_verb_introduces_no_one(rule_nlp):
+    # "the envoy cabled Chicherin" does not make Chicherin an envoy
+    doc = rule_nlp("In 1921 Joffe, the envoy, went to Riga. On 2 May the envoy cabled Chicherin. "
+                   "On 5 May the envoy wrote to Lenin.")
+    senders = sorted((ev["sender"][0]["text"], _args(ev, "recipient")[0][0]) for ev in doc._.events
+                     if ev["type"] == "COMMUNICATION")
+    assert senders == [("Joffe", "Chicherin"), ("Joffe", "Lenin")]
+
+
+def test_signed_by_names_no_author_for_the_envoy(rule_nlp):
+    # a treaty "signed by" someone is no document formula: "the envoy" after it is not its signatory
+    doc = rule_nlp("The treaty was signed by Chicherin and Kopp on 2 May 1921. That evening the envoy cabled Lenin.")
+    assert not any(_args(ev, "sender")[:1] == [("Chicherin", "office")] for ev in doc._.events
+                   if ev["type"] == "COMMUNICATION")
