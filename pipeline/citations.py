@@ -9,6 +9,7 @@ calendar whose header names one archive lends it to entries that omit it. The
 conventions are those of training/ANNOTATION.md, "Project decisions", Citations.
 """
 
+import bisect
 import re
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional
@@ -33,7 +34,8 @@ STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚ
 BOOK_PAGES_RE = re.compile(r"(?:^|[\s,])(?:pp?|S|ss|с|s)\.\s*\d")  # page words of books, not archives
 SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
 # "...; the copy forwarded to Chicherin, d. 776": a short description between a citation and the next file
-NEXT_FILE_GAP_RE = re.compile(r"\s*;\s*(?=[a-zа-яё])[^.;:()]{0,60},\s*")
+# "...; директива Политбюро полпреду от 20 марта: Ф. 17": or a colon
+NEXT_FILE_GAP_RE = re.compile(r"\s*;\s*(?=[a-zа-яё])[^.;:()]{0,60}[,:]\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
@@ -337,14 +339,19 @@ class CitationParser:
                 return max(0, s - 60) + m.start("v")
         n0, pos = None, s
         for _ in range(3):
-            pm = re.search(r"(?:^|(?<=,\s)|(?<=\.\s))(?P<name>[^\W\d][\w.\- ]{0,30}?),\s*$", text[max(0, pos - 35):pos])
+            pm = re.search(r"(?:^|(?<=,\s)|(?<=\.\s)|(?<=\.\d\s)|(?<=\.\d\d\s))(?P<name>[^\W\d](?:[\w\- ]|\.(?![\s\d])){0,30}?),\s*$", text[max(0, pos - 35):pos])
             if not pm:
                 break
             start = max(0, pos - 35) + pm.start("name")
             name = pm.group("name").strip()
             words = name.split()
             named_org = any(e0 == start and e1 == start + len(name) for e0, e1 in orgs)
-            if name in self.places or not (named_org or (name.isupper() and len(name) >= 2) or
+            # "1934. PZ Moskva, kart. 1", "...in 1936.1 PZ Moskva, kart. 6": a series name opening the
+            # sentence (after its footnote marker) that gives the box
+            opens = n0 is None and len(words) <= 3 and words[0][:1].isupper() and not any(
+                ch.isdigit() for ch in name) and \
+                (start == 0 or re.search(r"[.;]\d{0,3}\s$", text[max(0, start - 6):start]) is not None)
+            if name in self.places or not (named_org or (name.isupper() and len(name) >= 2) or opens or
                                            (len(words) <= 2 and all(w[:1].isupper() for w in words)
                                             and n0 is not None)):
                 break
@@ -378,7 +385,7 @@ class CitationParser:
                      if any(c.get(k) for k in ("fond", "opis", "delo"))}
             ends = [a[0] for a in archives[1:]] + [len(text)]
             holding = {a[2] for a, end in zip(archives, ends) if self._names_holdings(text[a[1]:end])}
-            chosen = cited or holding
+            chosen = cited or holding or self._title_archive(archives, text)
             if len(chosen) != 1 or not chosen <= ids - {None}:
                 return None
             eid = chosen.pop()
@@ -395,6 +402,20 @@ class CitationParser:
         elif not held and not any(c.get("fond") for c in citations):
             fond = self.header_fond(text)
         return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond, "opis": opis}
+
+    def _title_archive(self, archives: List[tuple], text: str) -> set:
+        """{the archive} a calendar's title names ("Calendar of documents. ... Archiv Ministerstva zahraničních
+        věcí (AMZV), Prague."), when its sentence names no other: archives named later in the header ("the
+        Soviet records are held by the AVPRF") are the exceptions, not the home of the entries."""
+        if not self.is_header_text(text):
+            return set()
+        first = next((a for a in archives if _known(a[2])), None)
+        if first is None:
+            return set()
+        ends = [m.start() for m in SENTENCE_END_RE.finditer(text)]
+        k = bisect.bisect_left(ends, first[0])
+        same = {a[2] for a in archives if _known(a[2]) and bisect.bisect_left(ends, a[0]) == k}
+        return {first[2]} if k <= 3 and same == {first[2]} else set()
 
     def is_header_text(self, text: str) -> bool:
         """Whether a paragraph opens as the header of a calendar or finding aid ("Calendar of documents.")."""
@@ -562,8 +583,10 @@ class CitationParser:
                     cite["opis"] = cite["opis"] or header_opis
             if consumed and ok:
                 cite["end"] = s + consumed
-                if cite["archive"] is None and prior:
-                    cite["archive"] = prior[-1]["archive"]  # "TNA, PREM 3/355/7, ff. 312–318, and CAB 65/41, f. 22"
+                if cite["archive"] is None and (prior or nearby):
+                    # "TNA, PREM 3/355/7, ff. 312–318, and CAB 65/41, f. 22"; "RGASPI, f. 17, op. 3, d. 370, l. 4;
+                    # the text of the decision in the special folder, f. 17, op. 162, d. 1, l. 22"
+                    cite["archive"] = (prior or nearby)[-1]["archive"]
                 found.append(cite)
                 found += [{**item, "fond": cite["fond"], "opis": cite["opis"]} for item in entry_items]
         if entry_file is not None and self.entry_pages_re is not None:

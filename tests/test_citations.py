@@ -490,3 +490,23 @@ def test_a_german_volume_and_a_named_series(rule_nlp):
     assert [_key(c) for c in doc._.citations] == [("pa_aa", "Botschaft Tokio", None, "118", "20–24")]
     doc = nlp("Historisches Archiv Krupp, Essen, FAH 4 E 112, p. 3.")
     assert [_key(c) for c in doc._.citations] == [("krupp_archive", "FAH 4 E", None, "112", "3")]
+
+
+def test_a_calendar_title_names_the_archive_of_its_entries_when_the_header_names_others_later(rule_nlp):
+    # the AVPRF named later in the header is an exception; the entries give a series opening their sentence
+    doc = rule_nlp("Calendar of documents. Reports of the Polish embassy in Berlin. Archiwum Akt Nowych (AAN), "
+                   "Warsaw. The German records of the conversations are held by the PA AA and cited with its name.\n\n"
+                   "1. Report from Lipski to Beck, Berlin, 3 May 1934, no. 12/34. Ambasada Berlin, teczka 7, k. 3–5.")
+    assert [_key(c) for c in doc._.citations] == [("aan", "Ambasada Berlin", None, "teczka 7", "3–5")]
+
+
+def test_a_second_file_with_its_own_fond_keeps_the_archive_before_it(rule_nlp):
+    doc = rule_nlp("5 Protocol of the Politburo, 2 Aug. 1923, RGASPI, f. 17, op. 3, d. 370, l. 4; the text of the "
+                   "decision in the special folder, f. 17, op. 162, d. 1, l. 22.")
+    assert [_key(c) for c in doc._.citations] == [("rgaspi", "17", "3", "370", "4"), ("rgaspi", "17", "162", "1", "22")]
+
+
+def test_kept_in_the_archive_is_a_citation_of_the_archive_only(rule_nlp):
+    doc = rule_nlp("6 Sun's letter to the Central Executive Committee, 11 Mar. 1925. The signed original is kept in "
+                   "the AVPRF.")
+    assert [_key(c) for c in doc._.citations] == [("avprf", None, None, None, None)]
