@@ -148,6 +148,10 @@ class EntityRepair:
                         if has_cyrillic(text):
                             keys.append("~" + lemma_key(text))
                     ids = next((kb.norm[(label, k)] for k in keys if (label, k) in kb.norm), None)
+                if not ids and label == "PERSON" and " " in text.strip():
+                    # "Mustafa Kemal" of "Mustafa Kemal Atatürk", when it leads one person's name only
+                    lead = kb.leading.get(norm_key(text))
+                    ids = lead if lead and len(lead) == 1 else None
                 if ids:
                     found[label] = ids
             if len(self._labels_cache) > 200_000:

@@ -192,6 +192,8 @@ class KnowledgeBase:
         # PERSON surnames bucketed by first letter, and the first initials known per person
         self.surname_buckets: Dict[str, List[Tuple[str, str]]] = defaultdict(list)
         self.person_initials: Dict[str, Set[str]] = defaultdict(set)
+        # PERSON: the leading words of a name of three or more ("Mustafa Kemal" of "Mustafa Kemal Atatürk")
+        self.leading: Dict[str, List[str]] = defaultdict(list)
         for e in self.entities.values():
             self._index(e)
 
@@ -220,6 +222,10 @@ class KnowledgeBase:
                 if (ck, e.id) not in bucket:
                     bucket.append((ck, e.id))
             if e.type == "PERSON":
+                words = name.split()
+                for n in range(2, len(words)):
+                    if all(w[:1].isupper() for w in words[:n]):
+                        self._add(self.leading, norm_key(" ".join(words[:n])), e.id)
                 pn = parse_person(name)
                 if pn is None:
                     continue

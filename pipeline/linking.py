@@ -254,6 +254,10 @@ class EntityLinker:
             eid = self._person_lookup(person, state, doc, span)
             if eid:
                 return eid
+            # "Mustafa Kemal", "Tevfik Rüştü": a full name without the surname the KB gives (one holder only)
+            ids = kb.leading.get(norm_key(surface)) if len(surface.split()) >= 2 else None
+            if ids and len(ids) == 1:
+                return ids[0]
         return self._fuzzy(surface, label, person, state, doc, span)
 
     def _person_lookup(self, person, state, doc, span) -> Optional[str]:

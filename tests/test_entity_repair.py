@@ -215,8 +215,8 @@ def test_a_german_noun_after_its_article_is_no_place_and_a_title_is_cut_off():
 
 
 def test_a_lone_surname_of_a_person_named_in_full_before_is_that_person():
-    nlp = repairing({"Ernst Ziehm": "PERSON"}, train_text="The senate met.")
-    doc = nlp("Ziehm spoke first. Senate President Ernst Ziehm protested. Ziehm's note followed.")
-    assert ents(doc) == [("Ernst Ziehm", "PERSON"), ("Ziehm", "PERSON")]  # after the full name only
-    doc = nlp("Senate President Ernst Ziehm protested. Ziehm's note followed the ziehm custom.")
-    assert ents(doc) == [("Ernst Ziehm", "PERSON")]  # a word written in lower case is no name
+    nlp = repairing({"Ernst Zielke": "PERSON"}, train_text="The senate met.")
+    doc = nlp("Zielke spoke first. Senate President Ernst Zielke protested. Zielke's note followed.")
+    assert ents(doc) == [("Ernst Zielke", "PERSON"), ("Zielke", "PERSON")]  # after the full name only
+    doc = nlp("Senate President Ernst Zielke protested. Zielke's note followed the zielke custom.")
+    assert ents(doc) == [("Ernst Zielke", "PERSON")]  # a word written in lower case is no name

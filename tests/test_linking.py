@@ -248,3 +248,17 @@ def test_polish_declension_and_titles_before_a_name(nlp):
                                   ("Stanisław Kozicki", "PERSON"), ("Kozickiemu", "PERSON")])
     ids = [kb for _, kb in links]
     assert ids[0] == ids[1] == ids[2] and ids[3] == ids[4] and ids[0] != ids[3]
+
+
+def test_a_name_without_its_later_surname_links_when_it_leads_one_kb_name(tmp_path):
+    """'Mustafa Kemal' is Mustafa Kemal Atatürk; leading words two people share link to neither."""
+    rows = ['{"id": "ataturk_mustafa_kemal", "canonical": "Mustafa Kemal Atatürk", "type": "PERSON", "aliases": []}',
+            '{"id": "aras_tevfik_rustu", "canonical": "Tevfik Rüştü Aras", "type": "PERSON", "aliases": []}',
+            '{"id": "tevfik_rustu_other", "canonical": "Tevfik Rüştü Demir", "type": "PERSON", "aliases": []}']
+    kb = tmp_path / "kb.jsonl"
+    kb.write_text("\n".join(rows) + "\n", encoding="utf8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("historian_linker_v1").initialize(kb_path=str(kb))
+    _, links = link(nlp, "Mustafa Kemal met Tevfik Rüştü.", [("Mustafa Kemal", "PERSON"), ("Tevfik Rüştü", "PERSON")])
+    assert links[0][1] == "ataturk_mustafa_kemal"
+    assert links[1][1].startswith("new:")
