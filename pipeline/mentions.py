@@ -341,7 +341,9 @@ class MentionResolver:
             return None
         doc = self.doc
         lead = doc[max(sent.start, tok.i - 4):tok.i]
-        if not any(t.lower_ in self.determiners for t in lead):
+        # Polish and Russian have no articles: "Poseł donosi ...", "Полпред сообщил ..." open the sentence
+        opening = tok.is_title and all(not t.is_alpha for t in doc[sent.start:tok.i])
+        if not opening and not any(t.lower_ in self.determiners for t in lead):
             return None
         # an apposition names the person itself: "the Soviet ambassador (in London), Ivan Maisky";
         # a verb or other lower-case word between them ends the description ("the ambassador reported to Molotov")
@@ -361,6 +363,11 @@ class MentionResolver:
         quals = _qualifiers(doc[start + 1:tok.i])
         holders = [(i, e) for i, e, q in self.role_holders().get(tok.lower_, [])
                    if e.end <= tok.i and not (quals and q and not quals & q)]
+        author = self.formula_author(tok) if holders and not quals and tok.lower_ in self.envoy_roles else None
+        if author is not None and author.start > holders[-1][0]:
+            # "Nr 8. Raport Patka do Zaleskiego ... Poseł charakteryzuje": the entry's author, named after
+            # the last one introduced as envoy ("posła w Berlinie Romana Knolla" in an earlier entry)
+            return resolved(start, tok.i + 1, doc, author, "office")
         if not holders:
             office = self.office_holder(tok, start)
             if office is None and not quals and tok.lower_ in self.envoy_roles:

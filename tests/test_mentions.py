@@ -207,3 +207,12 @@ def test_signed_by_names_no_author_for_the_envoy(rule_nlp):
     doc = rule_nlp("The treaty was signed by Chicherin and Kopp on 2 May 1921. That evening the envoy cabled Lenin.")
     assert not any(_args(ev, "sender")[:1] == [("Chicherin", "office")] for ev in doc._.events
                    if ev["type"] == "COMMUNICATION")
+
+
+def test_a_sentence_opening_role_word_without_article_is_the_entrys_author(rule_nlp):
+    # Polish has no articles: "Poseł ..." opening a sentence is the envoy of the entry's formula, not the
+    # envoy introduced in an earlier entry
+    doc = rule_nlp("Nr 1. Poseł Andersa odwołano, 2 III 1938.\n\n"
+                   "Nr 2. Raport Becka do Sikorskiego, Warszawa, 12 III 1938. Poseł odbył rozmowę z Hitlerem 10 III.")
+    meetings = [sorted(a["text"] for a in ev["participant"]) for ev in doc._.events if ev["type"] == "MEETING"]
+    assert meetings == [["Becka", "Hitlerem"]]
