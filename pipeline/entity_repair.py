@@ -42,7 +42,8 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .kb import KnowledgeBase, read_kb, write_entities
-from .normalization import has_cyrillic, is_honorific, is_patronymic, lemma_key, norm_key, phrase_variants
+from .normalization import (has_cyrillic, is_honorific, is_patronymic, lemma_key, norm_key, phrase_variants,
+                            surname_keys)
 
 STOP_WORD_LANGS = ("en", "de", "pl", "ru", "fr")
 RETYPED = ("ARCHIVE",)  # also corrected to or from, never added: the archive patterns add archives
@@ -152,6 +153,10 @@ class EntityRepair:
                     # "Mustafa Kemal" of "Mustafa Kemal Atatürk", when it leads one person's name only
                     lead = kb.leading.get(norm_key(text))
                     ids = lead if lead and len(lead) == 1 else None
+                if not ids and label == "PERSON" and has_cyrillic(text) and " " not in text.strip():
+                    # "со Скирмунтом": an inflected Cyrillic surname of a person the KB writes in Latin only
+                    hits = {eid for k in surname_keys(text.strip()) for eid in kb.surnames.get(k, {})}
+                    ids = sorted(hits) if len(hits) == 1 else None
                 if ids:
                     found[label] = ids
             if len(self._labels_cache) > 200_000:

@@ -220,3 +220,10 @@ def test_a_lone_surname_of_a_person_named_in_full_before_is_that_person():
     assert ents(doc) == [("Ernst Zielke", "PERSON"), ("Zielke", "PERSON")]  # after the full name only
     doc = nlp("Senate President Ernst Zielke protested. Zielke's note followed the zielke custom.")
     assert ents(doc) == [("Ernst Zielke", "PERSON")]  # a word written in lower case is no name
+
+
+def test_an_inflected_cyrillic_surname_of_a_person_the_kb_writes_in_latin(nlp):
+    # the KB has "Skirmunt" only; the Russian instrumental is still that person, a plain word is not
+    doc = nlp("Донесение о беседе со Скирмунтом, 15 июля 1921 г. Беседа шла долго.")
+    assert ("Скирмунтом", "PERSON") in ents(doc)
+    assert not any(text == "Беседа" for text, _ in ents(doc))
