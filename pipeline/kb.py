@@ -196,6 +196,11 @@ class KnowledgeBase:
         self.leading: Dict[str, List[str]] = defaultdict(list)
         for e in self.entities.values():
             self._index(e)
+        # the first words of people's names that are given names ("Walter" of "Walter Simons"), not names a
+        # person is called by alone ("Wang" of "Wang Zhengting", also written alone)
+        alone = {compact_key(n) for e in self.entities.values() if e.type == "PERSON" for n in e.names if " " not in n}
+        self.given_words = {compact_key(n.split()[0]) for e in self.entities.values() if e.type == "PERSON"
+                            for n in e.names if " " in n} - alone
 
     @classmethod
     def from_jsonl(cls, path, given_names: Optional[Dict[str, Set[str]]] = None) -> "KnowledgeBase":

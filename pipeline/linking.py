@@ -134,6 +134,8 @@ class _DocState:
 
     def __init__(self):
         self.surname: Dict[str, str] = {}
+        # first word of a two-word name -> its person, when it is no given name ("Wang" of "Wang Jingwei")
+        self.first_word: Dict[str, str] = {}
         self.last_seen: Dict[str, int] = {}
         self.new_clusters: Dict[Tuple[str, str], str] = {}
         self.pos = 0
@@ -216,6 +218,9 @@ class EntityLinker:
                 if sk in state.surname:
                     eid = state.surname[sk]
                     break
+            if eid is None:
+                # "Wang Jingwei ... Wang's note", "Chiang Kai-shek ... Chiang": the family name comes first
+                eid = next((state.first_word[k] for k in surname_keys(person.surname) if k in state.first_word), None)
         if eid is None:
             eid = self._lookup(surface, label, person, state, doc, span)
         if eid is None and person is not None and not person.bare:
@@ -230,6 +235,10 @@ class EntityLinker:
         if person is not None:
             for sk in surname_keys(person.surname):
                 state.surname[sk] = eid
+            words = surface.split()
+            first = compact_key(words[0]) if len(words) == 2 and words[0][:1].isupper() and "." not in words[0] else ""
+            if first and first not in kb.given_words and first not in self.given_names:
+                state.first_word[first] = eid
         return eid, canonical
 
     def _lookup(self, surface, label, person, state, doc, span) -> Optional[str]:

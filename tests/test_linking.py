@@ -262,3 +262,12 @@ def test_a_name_without_its_later_surname_links_when_it_leads_one_kb_name(tmp_pa
     _, links = link(nlp, "Mustafa Kemal met Tevfik Rüştü.", [("Mustafa Kemal", "PERSON"), ("Tevfik Rüştü", "PERSON")])
     assert links[0][1] == "ataturk_mustafa_kemal"
     assert links[1][1].startswith("new:")
+
+
+def test_a_family_name_written_first_is_the_person_named_in_full_before(nlp):
+    """'Wang' after 'Wang Jingwei' is him, not the KB's other Wangs; 'Walter' is a given name, so no one."""
+    _, links = link(nlp, "Wang Jingwei landed in Shanghai. Wang's note followed.",
+                    [("Wang Jingwei", "PERSON"), ("Wang", "PERSON")])
+    assert links[0][1].startswith("new:") and links[1][1] == links[0][1]
+    _, links = link(nlp, "Walter Kessel spoke. Walter left.", [("Walter Kessel", "PERSON"), ("Walter", "PERSON")])
+    assert links[1][1] != links[0][1]
