@@ -594,3 +594,9 @@ def test_an_agent_introduced_by_his_office_of_an_organisation(rule_nlp):
     doc = rule_nlp("On 16 March 1927 Rakovsky was informed by the Secretary-General of the Quai d'Orsay, "
                    "Philippe Berthelot, that the French government would not pay.")
     assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "message", ["Philippe Berthelot"], ["Rakovsky"])]
+
+
+def test_people_accompanying_a_participant_were_at_the_meeting(rule_nlp):
+    doc = rule_nlp("On 7 May 1921 Chicherin, accompanied by Radek, met Kopp in Berlin.")
+    (ev,) = [e for e in doc._.events if e["type"] == "MEETING"]
+    assert sorted(a["text"] for a in ev["participant"]) == ["Chicherin", "Kopp", "Radek"]
