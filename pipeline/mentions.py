@@ -566,8 +566,8 @@ def _apposition_end(doc: Doc, m: Mention, mentions: Sequence[Mention]) -> int:
 
 
 def _without_bracketed_places(gap: Span) -> List:
-    """The tokens of a gap between two names without a place in brackets after the first: "to Aleksandrovsky
-    (Kaunas) and Voikov (Warsaw)" lists two recipients."""
+    """The tokens of a gap between two names without a place in brackets or after a preposition after the
+    first: "to Aleksandrovsky (Kaunas) and Voikov (Warsaw)", "Zotov in Riga and Pozdnyakov" list two recipients."""
     toks, k = list(gap), 0
     out = []
     while k < len(toks):
@@ -576,6 +576,12 @@ def _without_bracketed_places(gap: Span) -> List:
             close = next((j for j in range(k + 1, len(toks)) if toks[j].text == ")"), None)
             if close is not None and close > k + 1 and all(x.ent_type_ == "LOC" for x in toks[k + 1:close]):
                 k = close + 1
+                continue
+        if t.is_lower and t.is_alpha and len(t.text) <= 4 and k + 1 < len(toks) and toks[k + 1].ent_type_ == "LOC":
+            # "Zotov in Riga and Pozdnyakov in Kaunas": a place after a preposition, then the list goes on
+            end = next((j for j in range(k + 1, len(toks)) if toks[j].ent_type_ != "LOC"), len(toks))
+            if end < len(toks) and (toks[end].text == "," or toks[end].lower_ in CONJUNCTIONS):
+                k = end
                 continue
         out.append(t)
         k += 1

@@ -216,3 +216,9 @@ def test_a_sentence_opening_role_word_without_article_is_the_entrys_author(rule_
                    "Nr 2. Raport Becka do Sikorskiego, Warszawa, 12 III 1938. Poseł odbył rozmowę z Hitlerem 10 III.")
     meetings = [sorted(a["text"] for a in ev["participant"]) for ev in doc._.events if ev["type"] == "MEETING"]
     assert meetings == [["Becka", "Hitlerem"]]
+
+
+def test_a_place_after_each_name_keeps_the_list_together(rule_nlp):
+    doc = rule_nlp("On 30 September 1920 Chicherin cabled Kopp in Berlin and Joffe in Riga that the talks would wait.")
+    ev = _only(doc, "COMMUNICATION")
+    assert sorted(t for t, _ in _args(ev, "recipient")) == ["Joffe", "Kopp"]
