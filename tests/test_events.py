@@ -600,3 +600,12 @@ def test_people_accompanying_a_participant_were_at_the_meeting(rule_nlp):
     doc = rule_nlp("On 7 May 1921 Chicherin, accompanied by Radek, met Kopp in Berlin.")
     (ev,) = [e for e in doc._.events if e["type"] == "MEETING"]
     assert sorted(a["text"] for a in ev["participant"]) == ["Chicherin", "Kopp", "Radek"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Am 3. Mai 1921 empfing Chicherin den Gesandten Kopp in Gegenwart von Radek.", ["Chicherin", "Kopp", "Radek"]),
+    ("On 9 June 1921 Chicherin met Kopp, Radek taking part.", ["Chicherin", "Kopp", "Radek"]),
+])
+def test_presence_in_german_and_a_participle(rule_nlp, text, expected):
+    (ev,) = [e for e in rule_nlp(text)._.events if e["type"] == "MEETING"]
+    assert sorted(a["text"] for a in ev["participant"]) == expected
