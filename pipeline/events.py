@@ -341,6 +341,7 @@ class EventExtractor:
         seg_of = _segment_index(segments)
         citations = doc._.citations or []
         events: List[dict] = []
+        unread: List[tuple] = []  # (segment, type, sentence, trigger, entities) of triggers without an event
         cited = sorted((c["start"], c["end"]) for c in citations)
         for sent, tok, sent_ents, resolver in self._iter_triggers(doc, lex):
             info = lex[tok.lower_]
@@ -366,12 +367,37 @@ class EventExtractor:
                 ev["segment"] = seg_of(tok.idx)
                 ev["evidence"] = [sent.start_char, sent.end_char]
                 events.append(ev)
+            else:
+                unread.append((seg_of(tok.idx), info["type"], sent, tok, sent_ents))
         events = self._without_meeting_records(doc, events)
         # the threshold is applied after merging: a weak reading of the body that its footnote
         # confirms ("had warned Witos in a letter" + "Korfanty to Witos, 29 April") is kept
-        doc._.events = [ev for ev in _merge_and_source(doc, events, segments, citations)
+        merged = self._told_in_footnotes(doc, _merge_and_source(doc, events, segments, citations), unread)
+        doc._.events = [ev for ev in merged
                         if ev["confidence"] >= self.min_confidence - 1e-6]  # a config's "0.6" may read as 0.6000000000000001
         return doc
+
+    def _told_in_footnotes(self, doc: Doc, events: List[dict], unread: List[tuple]) -> List[dict]:
+        """A body event whose footnote names its document without the people ("3 Record of the first
+        conversation, 20 July 1920, AVPRF, ..."): the footnote tells the same event, so it is one of its
+        segments, unless the footnote dates its document otherwise or tells another event of the type."""
+        for ev in events:
+            for k in ev.get("footnotes", []):
+                if k in ev["segments"] or any(o is not ev and o["type"] == ev["type"] and k in o["segments"]
+                                              for o in events):
+                    continue
+                for seg, etype, sent, tok, sent_ents in unread:
+                    if seg != k or etype != ev["type"]:
+                        continue
+                    date, _ = self._date_place(doc, sent, tok, sent_ents)
+                    mine, theirs = (ev.get("date") or {}).get("value"), (date or {}).get("value")
+                    if mine and theirs and len(mine) == len(theirs) == 10 and mine != theirs:
+                        continue  # "Chicherin's reply of 15 July": another document
+                    ev["segments"] = sorted(set(ev["segments"]) | {k})
+                    if theirs and (not mine or len(theirs) > len(mine)):
+                        ev["date"] = date  # the footnote's full date of the same document
+                    break
+        return events
 
     def _unrealised(self, doc, sent, tok) -> bool:
         """A meeting that was only planned or did not take place: "a second meeting, fixed for 12 September,

@@ -609,3 +609,14 @@ def test_people_accompanying_a_participant_were_at_the_meeting(rule_nlp):
 def test_presence_in_german_and_a_participle(rule_nlp, text, expected):
     (ev,) = [e for e in rule_nlp(text)._.events if e["type"] == "MEETING"]
     assert sorted(a["text"] for a in ev["participant"]) == expected
+
+
+@pytest.mark.parametrize("footnote,segments", [
+    ("3 Record of the conversation, 20 July 1920, RGASPI, fond 17, op. 3, d. 2137, p. 5.", 2),
+    # another document of the kind, dated otherwise: not the same event
+    ("3 Record of the conversation, 2 August 1920, RGASPI, fond 17, op. 3, d. 2137, p. 5.", 1),
+])
+def test_a_footnote_naming_the_document_without_the_people_tells_the_same_event(rule_nlp, footnote, segments):
+    text = "In 1920 the talks began. On 20 July 1920 Chicherin met Kopp in Moscow.3\n\n" + footnote
+    (ev,) = [e for e in rule_nlp(text)._.events if e["type"] == "MEETING"]
+    assert len(ev["segments"]) == segments
