@@ -347,10 +347,13 @@ class CitationParser:
             words = name.split()
             named_org = any(e0 == start and e1 == start + len(name) for e0, e1 in orgs)
             # "1934. PZ Moskva, kart. 1", "...in 1936.1 PZ Moskva, kart. 6": a series name opening the
-            # sentence (after its footnote marker) that gives the box
-            opens = n0 is None and len(words) <= 3 and words[0][:1].isupper() and not any(
+            # sentence (after its footnote marker) that gives the box,
+            # or after the entry's date: "Moskwa, 14 II 1928, Ambasada RP w Moskwie, sygn. 12"
+            opens = n0 is None and len(words) <= 5 and words[0][:1].isupper() and not any(
                 ch.isdigit() for ch in name) and \
-                (start == 0 or re.search(r"[.;]\d{0,3}\s$", text[max(0, start - 6):start]) is not None)
+                (start == 0 or re.search(r"[.;]\d{0,3}\s$", text[max(0, start - 6):start]) is not None or
+                 (re.search(r"(?:1[5-9]|20)\d\d,\s$", text[max(0, start - 8):start]) is not None and
+                  len(words) >= 2 and all(w[:1].isupper() or len(w) <= 3 for w in words)))  # not "Entwurf"
             if name in self.places or not (named_org or (name.isupper() and len(name) >= 2) or opens or
                                            (len(words) <= 2 and all(w[:1].isupper() for w in words)
                                             and n0 is not None)):

@@ -510,3 +510,11 @@ def test_kept_in_the_archive_is_a_citation_of_the_archive_only(rule_nlp):
     doc = rule_nlp("6 Sun's letter to the Central Executive Committee, 11 Mar. 1925. The signed original is kept in "
                    "the AVPRF.")
     assert [_key(c) for c in doc._.citations] == [("avprf", None, None, None, None)]
+
+
+def test_a_named_fond_after_the_entrys_date_under_the_header_archive(rule_nlp):
+    doc = rule_nlp("Calendar of documents. Archiwum Akt Nowych (AAN), Warsaw.\n\n"
+                   "1. Report from Lipski to Beck, Berlin, 14 II 1935, Ambasada RP w Berlinie, sygn. 12, k. 3–4.\n\n"
+                   "2. Letter from Beck to Lipski, 20 II 1935, German translation, sygn. 14, k. 5.")
+    assert [_key(c) for c in doc._.citations] == [("aan", "Ambasada RP w Berlinie", None, "12", "3–4"),
+                                                  ("aan", None, None, "14", "5")]
