@@ -123,6 +123,7 @@ class MentionResolver:
         self.document_nouns = {w for w, v in (rules.get("triggers") or {}).items() if v and v[0] == "COMMUNICATION"}
         self.document_nouns |= set(rules.get("record_nouns", []))
         self.envoy_roles = set(rules.get("envoy_roles", []))
+        self.articleless = set(rules.get("articleless_roles", []))
         self.titles = set(rules.get("title_words", []))
         groups = rules.get("groups") or {}
         self.group_numbers = {w: int(n) for w, n in (groups.get("numbers") or {}).items()}
@@ -342,7 +343,7 @@ class MentionResolver:
         doc = self.doc
         lead = doc[max(sent.start, tok.i - 4):tok.i]
         # Polish and Russian have no articles: "Poseł donosi ...", "Полпред сообщил ..." open the sentence
-        opening = tok.is_title and all(not t.is_alpha for t in doc[sent.start:tok.i])
+        opening = (tok.is_title and all(not t.is_alpha for t in doc[sent.start:tok.i])) or tok.lower_ in self.articleless
         if not opening and not any(t.lower_ in self.determiners for t in lead):
             return None
         # an apposition names the person itself: "the Soviet ambassador (in London), Ivan Maisky";

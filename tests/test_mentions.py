@@ -222,3 +222,9 @@ def test_a_place_after_each_name_keeps_the_list_together(rule_nlp):
     doc = rule_nlp("On 30 September 1920 Chicherin cabled Kopp in Berlin and Joffe in Riga that the talks would wait.")
     ev = _only(doc, "COMMUNICATION")
     assert sorted(t for t, _ in _args(ev, "recipient")) == ["Joffe", "Kopp"]
+
+
+def test_a_role_word_of_a_language_without_articles_needs_no_determiner(rule_nlp):
+    doc = rule_nlp("Nr 2. Raport Becka do Sikorskiego, Warszawa, 12 III 1938. Nazajutrz poseł odbył rozmowę z Hitlerem.")
+    meetings = [sorted(a["text"] for a in ev["participant"]) for ev in doc._.events if ev["type"] == "MEETING"]
+    assert meetings == [["Becka", "Hitlerem"]]
