@@ -861,8 +861,10 @@ class EventExtractor:
         content = self._cue("content_cues")
         said = next((t.i for t in doc[tok.i + 2:sent.end] if t.lower_ in content), sent.end)
         # a date in what the document says ("a note recalling that under the treaty of July 12") is not its date
+        # the dateline dates the dispatch, not what it reports: only its "today" and "yesterday" point to it
+        line = self._dateline(doc, sent) if sent_ents else None
         dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date) and e._.date
-                 and (e.start < said or after_place(e))]
+                 and (e.start < said or after_place(e)) and not (line is not None and e.start == line.start)]
         told = next((t.i for t in doc[clause_lo:tok.i] if t.lower_ in content), None)
         if told is not None and any(lex.get(t.lower_, {}).get("type") == "COMMUNICATION" for t in doc[clause_lo:told]):
             # "Telegram from X to Y complaining that the officers had been received by Trotsky, Moscow, 24 May
@@ -933,6 +935,17 @@ class EventExtractor:
                     "offset": int(offset)}
         return None
 
+    def _dateline(self, doc, sent) -> Optional[Span]:
+        """The date of a press dispatch's dateline ("GENOA, May 3.—") heading the sentence's paragraph, or None."""
+        segments = get_segments(doc)
+        seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"start": 0}
+        doc_end = doc[-1].idx + len(doc[-1].text_with_ws)
+        head = doc.char_span(seg["start"], min(doc_end, seg["start"] + 60), alignment_mode="contract")
+        if head is None or not len(head) or not (head[0].is_upper and len(head[0]) > 2):
+            return None
+        return next((e for e in self._doc_ents(doc) if e.label_ == "DATE" and head.start <= e.start < head.start + 8
+                     and (e._.date or {}).get("precision") == "day"), None)
+
     def _dateline_date(self, doc, sent, lo: int, hi: int, tok=None) -> Optional[dict]:
         """ "PARIS, April 25. M. Briand this morning received ...": a press dispatch dates its "today"."""
         text = doc[lo:hi].text.lower()
@@ -943,18 +956,14 @@ class EventExtractor:
             found = [(0, 0)]  # "KOVNO, Oct. 10. M. Purickis has telegraphed": news of the day
         if not found:
             return None
-        segments = get_segments(doc)
-        seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"start": 0}
-        doc_end = doc[-1].idx + len(doc[-1].text_with_ws)
-        head = doc.char_span(seg["start"], min(doc_end, seg["start"] + 60), alignment_mode="contract")
-        if head is None or not len(head) or not (head[0].is_upper and len(head[0]) > 2):
-            return None
-        line = next((e for e in self._doc_ents(doc) if e.label_ == "DATE" and head.start <= e.start < head.start + 8
-                     and (e._.date or {}).get("precision") == "day"), None)
+        line = self._dateline(doc, sent)
         if line is None:
             return None
+        # the phrase nearest the trigger: "addressed to Tchitcherin yesterday ... saw Lloyd George this morning"
+        at = tok.idx - doc[lo].idx if tok is not None else 0
+        offset = min(found, key=lambda f: abs(f[0] - at))[1]
         try:
-            day = datetime.date.fromisoformat(line._.date["value"]) + datetime.timedelta(days=int(found[0][1]))
+            day = datetime.date.fromisoformat(line._.date["value"]) + datetime.timedelta(days=int(offset))
         except (ValueError, TypeError):
             return None
         return {"text": line.text, "value": day.isoformat(), "precision": "day",

@@ -620,3 +620,10 @@ def test_a_footnote_naming_the_document_without_the_people_tells_the_same_event(
     text = "In 1920 the talks began. On 20 July 1920 Chicherin met Kopp in Moscow.3\n\n" + footnote
     (ev,) = [e for e in rule_nlp(text)._.events if e["type"] == "MEETING"]
     assert len(ev["segments"]) == segments
+
+
+def test_a_dispatch_dates_an_event_by_the_relative_word_nearest_its_trigger(rule_nlp):
+    doc = rule_nlp("PARIS, April 25, 1922.— Kopp wrote to Chicherin yesterday, and Radek met Krasin this morning.")
+    (comm,) = [e for e in doc._.events if e["type"] == "COMMUNICATION"]
+    (meeting,) = [e for e in doc._.events if e["type"] == "MEETING"]
+    assert comm["date"]["value"] == "1922-04-24" and meeting["date"]["value"] == "1922-04-25"
