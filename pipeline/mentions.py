@@ -124,6 +124,7 @@ class MentionResolver:
         self.document_nouns |= set(rules.get("record_nouns", []))
         self.envoy_roles = set(rules.get("envoy_roles", []))
         self.articleless = set(rules.get("articleless_roles", []))
+        self.subordinators = set(rules.get("subordinators", []))
         self.titles = set(rules.get("title_words", []))
         groups = rules.get("groups") or {}
         self.group_numbers = {w: int(n) for w, n in (groups.get("numbers") or {}).items()}
@@ -228,6 +229,12 @@ class MentionResolver:
     def _own_topic(self, j: int, depth: int) -> Optional[Mention]:
         sent = self.sents[j]
         blocked = self.blocked(sent)
+        first = next((t for t in sent if t.is_alpha), None)
+        if first is not None and first.lower_ in self.subordinators:
+            # "When Sun Yat-sen died in Peking ..., Karakhan telegraphed": the clause before the comma is background
+            comma = next((t.i for t in sent if t.text == "," and t.i > first.i), None)
+            if comma is not None:
+                blocked = blocked | set(range(sent.start, comma))
         for e in self.sent_ents(sent):
             if e.label_ == "PERSON" and e.start not in blocked and not self.governed(e.start):
                 first_pron = next((t.i for t in sent if self.pron_kind.get(t.lower_) in ("subject", "possessive")

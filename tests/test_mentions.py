@@ -228,3 +228,9 @@ def test_a_role_word_of_a_language_without_articles_needs_no_determiner(rule_nlp
     doc = rule_nlp("Nr 2. Raport Becka do Sikorskiego, Warszawa, 12 III 1938. Nazajutrz poseł odbył rozmowę z Hitlerem.")
     meetings = [sorted(a["text"] for a in ev["participant"]) for ev in doc._.events if ev["type"] == "MEETING"]
     assert meetings == [["Becka", "Hitlerem"]]
+
+
+def test_a_person_in_an_opening_subordinate_clause_is_not_the_topic(rule_nlp):
+    doc = rule_nlp("When Radek arrived in Berlin in 1921, Kopp was busy. On 3 May Chicherin wrote to him about the loan.")
+    ev = _only(doc, "COMMUNICATION")
+    assert _args(ev, "recipient") == [("Kopp", "pronoun")]
