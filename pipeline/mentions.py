@@ -235,15 +235,24 @@ class MentionResolver:
             comma = next((t.i for t in sent if t.text == "," and t.i > first.i), None)
             if comma is not None:
                 blocked = blocked | set(range(sent.start, comma))
+        # "In London the Prime Minister still hesitated. Baldwin wrote to him": a description before any name
+        desc = next((d for d in (self.description(t, sent) for t in sent if t.lower_ in self.roles and not t.ent_type_
+                                 and t.i not in blocked) if d is not None and d.label_ == "PERSON"
+                     and not self.governed(d.start)), None)
         for e in self.sent_ents(sent):
+            if desc is not None and desc.start < e.start:
+                return desc
             if e.label_ == "PERSON" and e.start not in blocked and not self.governed(e.start):
                 first_pron = next((t.i for t in sent if self.pron_kind.get(t.lower_) in ("subject", "possessive")
                                    and t.i not in blocked and not self.governed(t.i)), None)
                 if first_pron is not None and first_pron < e.start:
                     return self.topic_before(j, depth)
                 return named(e)
-        if any(self.pron_kind.get(t.lower_) == "subject" and t.i not in blocked for t in sent):
+        if any(self.pron_kind.get(t.lower_) == "subject" and t.i not in blocked and (desc is None or t.i < desc.start)
+               for t in sent):
             return self.topic_before(j, depth)
+        if desc is not None:
+            return desc
         # "To August Zaleski, the foreign minister, this was unacceptable": a fronted person is the topic
         first = next((e for e in self.sent_ents(sent) if e.label_ == "PERSON" and e.start not in blocked), None)
         if first is not None and first.start == sent.start + 1 and sent[0].lower_ in self.preps:

@@ -234,3 +234,10 @@ def test_a_person_in_an_opening_subordinate_clause_is_not_the_topic(rule_nlp):
     doc = rule_nlp("When Radek arrived in Berlin in 1921, Kopp was busy. On 3 May Chicherin wrote to him about the loan.")
     ev = _only(doc, "COMMUNICATION")
     assert _args(ev, "recipient") == [("Kopp", "pronoun")]
+
+
+def test_a_description_before_any_name_is_the_sentences_topic(rule_nlp):
+    doc = rule_nlp("Joffe, the envoy, reached Riga in 1921. On 2 May the envoy met Radek. "
+                   "On 3 May Chicherin wrote to him about the loan.")
+    (ev,) = [e for e in doc._.events if e["type"] == "COMMUNICATION"]
+    assert _args(ev, "recipient") == [("Joffe", "pronoun")]
