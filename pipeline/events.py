@@ -862,7 +862,8 @@ class EventExtractor:
         said = next((t.i for t in doc[tok.i + 2:sent.end] if t.lower_ in content), sent.end)
         # a date in what the document says ("a note recalling that under the treaty of July 12") is not its date
         # the dateline dates the dispatch, not what it reports: only its "today" and "yesterday" point to it
-        line = self._dateline(doc, sent) if sent_ents else None
+        # (only a sentence opening with a capitalised place can hold it: "GENOA, May 3.— ...")
+        line = self._dateline(doc, sent) if sent_ents and sent[0].is_upper and len(sent[0]) > 2 else None
         dates = [e for e in sent_ents if e.label_ == "DATE" and not _long_interval(e._.date) and e._.date
                  and (e.start < said or after_place(e)) and not (line is not None and e.start == line.start)]
         told = next((t.i for t in doc[clause_lo:tok.i] if t.lower_ in content), None)

@@ -219,6 +219,16 @@ def test_calendar_header_implies_archive(rule_nlp):
      ["Box 1, Folder 3. Correspondence with Bakhmeteff, 1921–1923.",
       "Box 2, folder 5: Letters from Girs, Rome, vol. 2, 1922."],
      [("hoover_archives", None, None, "Box 1, Folder 3", None), ("hoover_archives", None, None, "Box 2, folder 5", None)]),
+    # the title's archive, though the header names the PA AA later as an exception; a series opening the
+    # entry's sentence, or written after its date
+    ("Calendar of documents. Reports of the Polish embassy in Berlin. Archiwum Akt Nowych (AAN), Warsaw. The German "
+     "records of the conversations are held by the PA AA and cited with its name.",
+     ["1. Report from Lipski to Beck, Berlin, 3 May 1934, no. 12/34. Ambasada Berlin, teczka 7, k. 3–5."],
+     [("aan", "Ambasada Berlin", None, "teczka 7", "3–5")]),
+    ("Calendar of documents. Archiwum Akt Nowych (AAN), Warsaw.",
+     ["1. Report from Lipski to Beck, Berlin, 14 II 1935, Ambasada RP w Berlinie, sygn. 12, k. 3–4.",
+      "2. Letter from Beck to Lipski, 20 II 1935, German translation, sygn. 14, k. 5."],
+     [("aan", "Ambasada RP w Berlinie", None, "12", "3–4"), ("aan", None, None, "14", "5")]),
 ])
 def test_calendar_entries_without_the_archive_name(rule_nlp, header, entries, expected):
     """A calendar or finding aid names its archive once; its entries cite files, volumes and boxes."""
@@ -492,29 +502,13 @@ def test_a_german_volume_and_a_named_series(rule_nlp):
     assert [_key(c) for c in doc._.citations] == [("krupp_archive", "FAH 4 E", None, "112", "3")]
 
 
-def test_a_calendar_title_names_the_archive_of_its_entries_when_the_header_names_others_later(rule_nlp):
-    # the AVPRF named later in the header is an exception; the entries give a series opening their sentence
-    doc = rule_nlp("Calendar of documents. Reports of the Polish embassy in Berlin. Archiwum Akt Nowych (AAN), "
-                   "Warsaw. The German records of the conversations are held by the PA AA and cited with its name.\n\n"
-                   "1. Report from Lipski to Beck, Berlin, 3 May 1934, no. 12/34. Ambasada Berlin, teczka 7, k. 3–5.")
-    assert [_key(c) for c in doc._.citations] == [("aan", "Ambasada Berlin", None, "teczka 7", "3–5")]
-
-
-def test_a_second_file_with_its_own_fond_keeps_the_archive_before_it(rule_nlp):
-    doc = rule_nlp("5 Protocol of the Politburo, 2 Aug. 1923, RGASPI, f. 17, op. 3, d. 370, l. 4; the text of the "
-                   "decision in the special folder, f. 17, op. 162, d. 1, l. 22.")
-    assert [_key(c) for c in doc._.citations] == [("rgaspi", "17", "3", "370", "4"), ("rgaspi", "17", "162", "1", "22")]
-
-
-def test_kept_in_the_archive_is_a_citation_of_the_archive_only(rule_nlp):
-    doc = rule_nlp("6 Sun's letter to the Central Executive Committee, 11 Mar. 1925. The signed original is kept in "
-                   "the AVPRF.")
-    assert [_key(c) for c in doc._.citations] == [("avprf", None, None, None, None)]
-
-
-def test_a_named_fond_after_the_entrys_date_under_the_header_archive(rule_nlp):
-    doc = rule_nlp("Calendar of documents. Archiwum Akt Nowych (AAN), Warsaw.\n\n"
-                   "1. Report from Lipski to Beck, Berlin, 14 II 1935, Ambasada RP w Berlinie, sygn. 12, k. 3–4.\n\n"
-                   "2. Letter from Beck to Lipski, 20 II 1935, German translation, sygn. 14, k. 5.")
-    assert [_key(c) for c in doc._.citations] == [("aan", "Ambasada RP w Berlinie", None, "12", "3–4"),
-                                                  ("aan", None, None, "14", "5")]
+@pytest.mark.parametrize("text,expected", [
+    # a second file with its own fond keeps the archive of the citation before it
+    ("5 Protocol of the Politburo, 2 Aug. 1923, RGASPI, f. 17, op. 3, d. 370, l. 4; the text of the decision in the "
+     "special folder, f. 17, op. 162, d. 1, l. 22.", [("rgaspi", "17", "3", "370", "4"), ("rgaspi", "17", "162", "1", "22")]),
+    # "kept in the" archive: a citation of the archive only
+    ("6 Sun's letter to the Central Executive Committee, 11 Mar. 1925. The signed original is kept in the AVPRF.",
+     [("avprf", None, None, None, None)]),
+])
+def test_footnote_citations(rule_nlp, text, expected):
+    assert [_key(c) for c in rule_nlp(text)._.citations] == expected
