@@ -102,7 +102,10 @@ class EventExtractor:
         self.name = name
         self.rules: dict = {}
         self.learned: Dict[str, dict] = {}
+        # word -> [times the rules read complete arguments at it, times they read the gold event's people]
+        self.rule_fired: Dict[str, list] = {}
         self._lexicon_cache: Optional[tuple] = None
+        self._compound_cache: Dict[str, Optional[str]] = {}  # word -> the document noun it ends in, or None
         self.model = ArgumentClassifier()
         self.offices: List[dict] = []
         self._cue_cache: Dict[tuple, frozenset] = {}
@@ -147,7 +150,10 @@ class EventExtractor:
             raise ValueError(f"[{self.name}] needs rules_path (configs/events) at initialize")
         examples = list(get_examples()) if get_examples else []
         self.learned = learn_triggers(examples)
+        self.rule_fired = {}
+        self._lexicon_cache = None
         X, y = self._training_instances(examples)
+        self._lexicon_cache = None  # the rule counts change the precision the rules' events carry
         if X and len(set(y)) > 1:
             self.model.fit(X, y)
 
@@ -157,6 +163,9 @@ class EventExtractor:
 
         sentencizer = Sentencizer()
         lex = self.lexicon()
+        # words too rarely events to be read alone are still counted where the rules read complete
+        # arguments ("Chicherin's instructions to Kopp"); they add no training instances
+        every = self._build_lexicon(floor=0.0)
         X: List[List[str]] = []
         y: List[str] = []
         for eg in examples:
@@ -166,11 +175,18 @@ class EventExtractor:
                 span = ref.char_span(*ev["trigger"], alignment_mode="expand")
                 if span is not None:
                     gold[span[0].i] = ev
-            for sent, tok, sent_ents, resolver in self._iter_triggers(ref, lex, extra=set(gold)):
+            for sent, tok, sent_ents, resolver in self._iter_triggers(ref, every, extra=set(gold)):
                 ev = gold.get(tok.i)
-                etype = ev["type"] if ev else lex[tok.lower_]["type"]
+                etype = ev["type"] if ev else every[tok.lower_]["type"]
                 mentions = resolver.sentence_mentions(sent)
-                rule = self._rule_roles(ref, sent, tok, etype, mentions, lex)
+                rule_ev = self._rule_event(ref, sent, tok, etype, mentions, every)
+                rule = (rule_ev or {}).get("_roles", {})
+                if rule and tok.lower_ in every:
+                    fired = self.rule_fired.setdefault(tok.lower_, [0, 0])
+                    fired[0] += 1
+                    fired[1] += ev is not None and _same_core(rule_ev, ev)
+                if ev is None and tok.lower_ not in lex:
+                    continue
                 for cand in self._candidates(tok, mentions):
                     role = "none"
                     if ev is not None:
@@ -195,6 +211,9 @@ class EventExtractor:
         """
         hashes = self._trigger_hashes(doc, lex)
         lower = doc.to_array("LOWER")
+        compounds = self._compound_hashes(doc, lower, lex)
+        if compounds:
+            hashes = numpy.concatenate([hashes, numpy.array(compounds, dtype="uint64")])
         found = sorted(set(numpy.nonzero(numpy.isin(lower, hashes))[0].tolist()) | set(extra))
         if not found:
             return
@@ -211,6 +230,8 @@ class EventExtractor:
             nxt = next((t for t in doc[i + 1:i + 4] if t.lower_ not in fillers), None)
             if nxt is not None and f"{tok.lower_} {nxt.lower_}" in objects:
                 continue  # "refusing to meet the conditions", "met with resistance": no meeting
+            if lex.get(tok.lower_, {}).get("compound") and not tok.text[0].isupper():
+                continue  # German nouns are capitalised: "beschreiben" is no letter
             cased = lex.get(tok.lower_, {}).get("cased")
             if cased and tok.text != cased:
                 continue  # Polish "List Paderewskiego do ..." heads a footnote; English "list" is no letter
@@ -221,6 +242,27 @@ class EventExtractor:
             self._resolver = resolver  # for the subject of a shared verb phrase
             lo, hi = bisect.bisect_left(ent_starts, sent.start), bisect.bisect_left(ent_starts, sent.end)
             yield sent, tok, [e for e in ents[lo:hi] if e.end <= sent.end], resolver
+
+    def _compound_hashes(self, doc: Doc, lower: numpy.ndarray, lex: Dict[str, dict]) -> List[int]:
+        """German compounds whose last part is a document noun ("Privatbrief", "Antworttelegramm"): the
+        part's entry of the lexicon, added under the whole word. Each word of the vocabulary is looked at once."""
+        heads = self.rules.get("compound_heads") or []
+        if not heads:
+            return []
+        cache = self._compound_cache
+        out = []
+        for h in numpy.unique(lower).tolist():
+            word = doc.vocab.strings[h]
+            head = cache.get(word, False)
+            if head is False:
+                head = next((x for x in heads if len(word) >= len(x) + 3 and word.endswith(x) and
+                             word[:-len(x)].isalpha()), None)
+                cache[word] = head
+            if head and head in lex and word not in lex:
+                lex[word] = dict(lex[head], compound=head)
+            if head and word in lex and lex[word].get("compound"):
+                out.append(h)
+        return out
 
     def _papers_creator(self, doc: Doc, ents: List[Span]) -> Optional[Span]:
         """The person whose papers a finding aid describes, named in its first paragraphs ("Alexander Kerensky
@@ -254,14 +296,15 @@ class EventExtractor:
             out.append(m)
         return out
 
-    def _rule_roles(self, doc, sent, tok, etype, mentions, lex) -> Dict[tuple, str]:
+    def _rule_event(self, doc, sent, tok, etype, mentions, lex) -> Optional[dict]:
         """What the surface rules would say, as a feature for the classifier."""
         info = lex.get(tok.lower_, {"type": etype, "medium": None, "precision": 0.5})
         if etype == "COMMUNICATION":
-            ev = self._communication(doc, sent, tok, info, mentions, [])
-        else:
-            ev = self._meeting(doc, sent, tok, info, mentions)
-        return (ev or {}).get("_roles", {})
+            return self._communication(doc, sent, tok, info, mentions, [])
+        return self._meeting(doc, sent, tok, info, mentions)
+
+    def _rule_roles(self, doc, sent, tok, etype, mentions, lex) -> Dict[tuple, str]:
+        return (self._rule_event(doc, sent, tok, etype, mentions, lex) or {}).get("_roles", {})
 
     def _learned_event(self, doc, sent, tok, info, sent_ents, mentions, lex) -> Optional[dict]:
         etype = info["type"]
@@ -316,7 +359,7 @@ class EventExtractor:
             self._lexicon_cache = (key, cached_lex, hashes)
         return hashes
 
-    def _build_lexicon(self) -> Dict[str, dict]:
+    def _build_lexicon(self, floor: Optional[float] = None) -> Dict[str, dict]:
         """Rule triggers start at a prior precision; annotated data moves it, the more the more often
         the word was seen (additive smoothing), so one odd example does not silence a rule word."""
         prior = self.rules.get("prior_precision", 0.6)
@@ -331,8 +374,15 @@ class EventExtractor:
             if word in lex and "seen" in info:
                 info["precision"] = round((info["count"] + weight * prior) / (info["seen"] + weight), 3)
             lex[word] = info
-        floor = self.rules.get("min_precision", 0.2)
-        return {w: i for w, i in lex.items() if i["precision"] >= floor}
+        for word, (fired, hits) in self.rule_fired.items():
+            if word in lex:
+                # how often the word was an event where the rules read complete arguments at it: "Kopp's
+                # reports for Chicherin" is one, though "reports" alone mostly is not
+                info = lex[word] = dict(lex[word])
+                info["rule_precision"] = round((hits + weight * info["precision"]) / (fired + weight), 3)
+        if floor is None:
+            floor = self.rules.get("min_precision", 0.2)
+        return {w: i for w, i in lex.items() if max(i["precision"], i.get("rule_precision", 0.0)) >= floor}
 
     # ---------------------------------------------------------------- run
     def __call__(self, doc: Doc) -> Doc:
@@ -622,7 +672,8 @@ class EventExtractor:
         if not sender or not recipient:
             return None
         # complete arguments found by the rules vouch for a trigger the training data rarely saw
-        conf = (0.5 + 0.5 * info["precision"]) * (0.9 if not any(m.resolved for m in sender) else 0.75)
+        conf = (0.5 + 0.5 * info.get("rule_precision", info["precision"])) * (
+            0.9 if not any(m.resolved for m in sender) else 0.75)
         roles = {(m.start, m.resolved): r for r, ms in (("sender", sender), ("recipient", recipient), ("cc", cc))
                  for m in ms}
         return {"type": "COMMUNICATION", "medium": info.get("medium") or "message", "trigger": [tok.idx, tok.idx + len(tok)],
@@ -780,7 +831,7 @@ class EventExtractor:
         roles = {(m.start, m.resolved): "participant" for m in uniq}
         return {"type": "MEETING", "medium": None, "trigger": [tok.idx, tok.idx + len(tok)],
                 "sender": [], "recipient": [], "cc": [], "participant": [m.arg() for m in uniq],
-                "date": None, "place": None, "confidence": round(min((0.5 + 0.5 * info["precision"]) * 0.85, 0.99), 3),
+                "date": None, "place": None, "confidence": round(min((0.5 + 0.5 * info.get("rule_precision", info["precision"])) * 0.85, 0.99), 3),
                 "_roles": roles}
 
     def _fronted_meeting(self, doc, sent, tok, mentions: List[Mention], blocked: set) -> List[Mention]:
@@ -1009,6 +1060,7 @@ class EventExtractor:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "triggers.json", self.rules)
         srsly.write_json(path / "learned.json", self.learned)
+        srsly.write_json(path / "rule_fired.json", self.rule_fired)
         (path / "arguments.msgpack").write_bytes(self.model.to_bytes())
         srsly.write_json(path / "offices.json", self.offices)
 
@@ -1016,6 +1068,9 @@ class EventExtractor:
         path = Path(path)
         self._load_rules(path / "triggers.json")
         self.learned = srsly.read_json(path / "learned.json")
+        fired = path / "rule_fired.json"
+        self.rule_fired = srsly.read_json(fired) if fired.exists() else {}
+        self._lexicon_cache = None
         if (path / "arguments.msgpack").exists():
             self.model.from_bytes((path / "arguments.msgpack").read_bytes())
         self.offices = srsly.read_json(path / "offices.json") if (path / "offices.json").exists() else []
@@ -1035,6 +1090,15 @@ def _long_interval(value: Optional[dict]) -> bool:
         return False
     a, b = v.split("/", 1)
     return a[:4].isdigit() and b[:4].isdigit() and int(b[:4]) - int(a[:4]) > 1
+
+
+def _same_core(rule_ev: dict, gold: dict) -> bool:
+    """Whether the rules read the gold event's type and people (sender and recipients, or participants)."""
+    ids = lambda args: {a.get("entity_id") for a in args or []}
+    if rule_ev["type"] != gold["type"]:
+        return False
+    roles = ("participant",) if gold["type"] == "MEETING" else ("sender", "recipient")
+    return all(ids(rule_ev.get(r)) == ids(gold["args"].get(r)) for r in roles)
 
 
 def learn_triggers(examples: Iterable[Example]) -> Dict[str, dict]:

@@ -35,6 +35,9 @@ CASES = [
      ("COMMUNICATION", "telegram", ["Becka"], ["Mołotowa"]), "Berlin", "1934-11-03"),
     ("Privatbrief von Stresemann an Tschitscherin, Berlin, 28. April 1926.",
      ("COMMUNICATION", "letter", ["Stresemann"], ["Tschitscherin"]), "Berlin", "1926-04-28"),
+    # a German compound ending in a document noun
+    ("Antworttelegramm von Stresemann an Tschitscherin, Berlin, 28. April 1926.",
+     ("COMMUNICATION", "telegram", ["Stresemann"], ["Tschitscherin"]), "Berlin", "1926-04-28"),
     # a calendar entry's heading, then its sender, place and recipient
     ("No. 8. Ciphered telegram. Kopp (Berlin) to Chicherin, 3 March 1921. The talks go on.",
      ("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"]), "Berlin", "1921-03-03"),
@@ -105,6 +108,39 @@ def test_a_two_word_trigger_is_learned_under_its_first_word_and_needs_the_second
     finally:
         events.learned = saved
     assert found == [("MEETING", ["Chicherin", "Kopp"])]  # "called for calm" is no meeting
+
+
+def test_a_word_rarely_an_event_counts_where_the_rules_read_its_people(rule_nlp, tmp_path):
+    """"reports" is mostly no event, but where the rules read a sender and a recipient at it, it was one
+    in the annotated data; that precision (kept by to_disk) lets "Kopp's reports for Chicherin" through."""
+    from spacy.training import Example
+    from pipeline.events import EventExtractor
+
+    formula = "Kopp's reports for Chicherin of 12 July were long."
+    examples = []
+    for text in [formula] * 3 + ["The reports were long and the reports were late."] * 6:
+        ref = rule_nlp(text)
+        if text == formula:
+            i = text.index("reports")
+            ids = {e.text: e.kb_id_ or None for e in ref.ents}
+            ref.user_data["gold_events"] = [{"type": "COMMUNICATION", "medium": "report", "trigger": [i, i + 7],
+                                             "args": {"sender": [{"start": 0, "end": 4, "entity_id": ids["Kopp"]}],
+                                                      "recipient": [{"start": 19, "end": 28,
+                                                                     "entity_id": ids["Chicherin"]}]}}]
+        examples.append(Example(ref.copy(), ref))
+    rules = str(Path(__file__).parent.parent / "configs" / "events")
+    fresh = EventExtractor(rule_nlp, "events_test")
+    fresh.initialize(lambda: examples, nlp=rule_nlp, rules_path=rules)
+    info = fresh.lexicon()["reports"]
+    assert info["precision"] < 0.3 and info["rule_precision"] > info["precision"] + 0.25
+    assert fresh.rule_fired["reports"] == [3, 3]
+    doc = rule_nlp.make_doc("Kopp's reports for Chicherin of 3 May 1921 were long.")
+    for name, proc in rule_nlp.pipeline:
+        doc = fresh(doc) if name == "events" else proc(doc)
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "report", ["Kopp"], ["Chicherin"])]
+    fresh.to_disk(tmp_path / "ev")
+    again = EventExtractor(rule_nlp, "events_again").from_disk(tmp_path / "ev")
+    assert again.lexicon()["reports"]["rule_precision"] == info["rule_precision"]
 
 
 def test_argument_classifier_learns_roles_from_gold(rule_nlp, tmp_path):
