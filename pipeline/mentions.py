@@ -126,6 +126,8 @@ class MentionResolver:
         self.articleless = set(rules.get("articleless_roles", []))
         self.subordinators = set(rules.get("subordinators", []))
         self.titles = set(rules.get("title_words", []))
+        self.passive_cues = set(rules.get("passive_cues", []))
+        self.passive_auxiliaries = set(rules.get("passive_auxiliaries", []))
         groups = rules.get("groups") or {}
         self.group_numbers = {w: int(n) for w, n in (groups.get("numbers") or {}).items()}
         self.group_alone = set(groups.get("alone", []))
@@ -320,12 +322,28 @@ class MentionResolver:
         local = next((e for e in reversed(earlier) if e.start not in blocked and not self.governed(e.start)
                       and (subj is None or e.start == subj.start)), None)
         others = [e for e in earlier if e.label_ == "PERSON" and (local is None or entity_id(e) != entity_id(local))]
+        while len(others) > 1 and self._passive_agent(others[-1], sent):
+            others.pop()  # "X was received by Y; two days later Z received him": X, not Y
         if others:
             return named(others[-1])
         topic = self.topic_before(k)
         if topic is not None and (local is None or topic.entity_id != entity_id(local)):
             return topic
         return None
+
+    def _passive_agent(self, e: Span, sent: Span) -> bool:
+        """The person is the agent of a passive ("was received by Lenin", "wurde ... von Tschitscherin empfangen",
+        "został przyjęty przez Becka"): a passive cue before it, with a participle or a passive auxiliary before."""
+        k = e.start - 1
+        while k > sent.start and self.doc[k].lower_ in self.titles:
+            k -= 1
+        if k <= sent.start or self.doc[k].lower_ not in self.passive_cues:
+            return False
+        verb = self.doc[k - 1]
+        if verb.is_lower and verb.is_alpha and verb.lower_.endswith(("ed", "en", "ny", "ty")):
+            return True  # "received by", "przyjęty przez"
+        clause = max([t.i for t in self.doc[sent.start:k] if t.text in (";", ",")], default=sent.start)
+        return any(t.lower_ in self.passive_auxiliaries for t in self.doc[clause:k])
 
     def role_holders(self) -> Dict[str, List[Tuple[int, Span, frozenset]]]:
         """Role word -> (token, person, qualifiers) for every person introduced with it ("X, the Soviet envoy";

@@ -79,7 +79,8 @@ class SentenceSplitter:
                 abbreviation = tok.text in (".",) and i and self._is_abbreviation(word) or \
                     (tok.text.endswith(".") and len(tok.text) > 1 and self._is_abbreviation(tok.text))
                 j = i + 1
-                while j < len(toks) and (toks[j].text in CLOSERS or (toks[j].like_num and len(toks[j].text) <= 3
+                # a footnote marker after the full stop is digits ("Lenin.12 The"), not a number word ("Two days")
+                while j < len(toks) and (toks[j].text in CLOSERS or (toks[j].is_digit and len(toks[j].text) <= 3
                                                                   and not toks[j].whitespace_ == "" and j == i + 1)):
                     j += 1
                 if j < len(toks) and not abbreviation and toks[j].ent_iob_ != "I":

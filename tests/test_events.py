@@ -76,6 +76,11 @@ def test_body_and_footnote_are_one_event_with_source(rule_nlp):
     assert len(ev["segments"]) == 2
 
 
+def test_him_after_a_passive_is_its_subject_not_its_agent(rule_nlp):
+    events = rule_nlp("On 4 November 1922 Kopp was received by Lenin. The next day Trotsky received him.")._.events
+    assert [_core(ev) for ev in events] == [("MEETING", ["Kopp", "Lenin"]), ("MEETING", ["Kopp", "Trotsky"])]
+
+
 def test_no_event_without_required_arguments(rule_nlp):
     assert rule_nlp("The report was long and the meeting was short.")._.events == []
     assert rule_nlp("Kopp wrote a long report.")._.events == []

@@ -25,6 +25,9 @@ def nlp():
     ("No. 8. Ciphered telegram. Kopp to Chicherin, 3 March 1921. He agreed. Then Kopp left.",
      ["No. 8.", "Ciphered telegram. Kopp to Chicherin, 3 March 1921.", "He agreed.", "Then Kopp left."]),
     ("Record of conversation. Maiskii with Svinhufvud.", ["Record of conversation. Maiskii with Svinhufvud."]),
+    # a number word opening a sentence is no footnote marker
+    ("Kopp was received by Lenin. Two days later Trotsky saw him.",
+     ["Kopp was received by Lenin.", "Two days later Trotsky saw him."]),
 ])
 def test_sentences(nlp, text, sentences):
     assert [s.text.strip() for s in nlp(text).sents] == sentences
