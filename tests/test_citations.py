@@ -80,6 +80,7 @@ CASES = [
     # "f." / "ff." after a folio: and the next ones, part of the pages
     ("PA AA, R 28034k, Bl. 45 f.; see Carr.", "pa_aa", None, None, "R 28034k", "45 f."),
     ("BArch, R 43 I/134, Bl. 5 ff.", "bundesarchiv", "R 43 I", None, "134", "5 ff."),
+    ("BArch, R 3101/13410, Bl. 2–4.", "bundesarchiv", "R 3101", None, "13410", "2–4"),
     # a verso written onto the folio; fond/opis/delo in short; a transliterated folder
     ("RGAE, f. 413, op. 2, d. 1, l. 45ob.", "rgae", "413", "2", "1", "45ob."),
     ("RGASPI 17/162/5, ll. 12–13.", "rgaspi", "17", "162", "5", "12–13"),
