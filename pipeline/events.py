@@ -659,8 +659,10 @@ class EventExtractor:
                     recipient = coordinated(doc, m, before, joiners)
                     break
         sender_ids = {m.entity_id for m in sender}
+        recipient = [m for m in recipient if m.entity_id not in sender_ids]
         if not recipient and sender and tok.lower_ in self._cue("reply_triggers"):
-            # "Chicherin replied on 12 December": to the last person who wrote to him
+            # "Chicherin replied on 12 December", "Letter from X to Dirksen ... and Dirksen's reply": to the
+            # last person who wrote to him
             for ev in reversed(prior):
                 if ev["type"] == "COMMUNICATION" and sender_ids & {a["entity_id"] for a in ev["recipient"]}:
                     recipient = [_mention_of_arg(a, tok) for a in ev["sender"]]

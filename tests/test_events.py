@@ -81,6 +81,13 @@ def test_him_after_a_passive_is_its_subject_not_its_agent(rule_nlp):
     assert [_core(ev) for ev in events] == [("MEETING", ["Kopp", "Lenin"]), ("MEETING", ["Kopp", "Trotsky"])]
 
 
+def test_a_reply_in_the_same_reference_goes_back_to_the_writer(rule_nlp):
+    doc = rule_nlp("14 Letter from Litvinov to Dirksen, 19 Aug. 1931, and Dirksen's reply of 21 Aug. 1931, "
+                   "PA AA, R 94740, Bl. 102–105.")
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Litvinov"], ["Dirksen"]),
+                                                  ("COMMUNICATION", "message", ["Dirksen"], ["Litvinov"])]
+
+
 def test_no_event_without_required_arguments(rule_nlp):
     assert rule_nlp("The report was long and the meeting was short.")._.events == []
     assert rule_nlp("Kopp wrote a long report.")._.events == []
