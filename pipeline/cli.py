@@ -213,8 +213,12 @@ def evaluate_markup_cmd(model: Path = typer.Argument(..., help="trained pipeline
 
     files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
     missing = [str(f) for f in files if not f.is_file()]
-    if missing or not files:
-        _fail(f"no such markup file: {', '.join(missing)}" if missing else f"no markup files in {paths}")
+    if missing:
+        _fail(f"no such markup file: {', '.join(missing)}")
+    if not files:  # between rounds the fresh folder is empty: nothing to score is no error
+        typer.echo(f"no markup files in {', '.join(map(str, paths))}: nothing to score")
+        _write_metrics(output, {"model": str(model), "documents": [], "results": {}})
+        return
     nlp = spacy.load(model)
     refs = []
     for f in files:

@@ -265,9 +265,12 @@ def test_a_name_without_its_later_surname_links_when_it_leads_one_kb_name(tmp_pa
 
 
 def test_a_family_name_written_first_is_the_person_named_in_full_before(nlp):
-    """'Wang' after 'Wang Jingwei' is him, not the KB's other Wangs; 'Walter' is a given name, so no one."""
+    """'Wang' after 'Wang Kemin' (not in the KB) is him, not the KB's other Wangs; 'Walter' is a given name, so no one."""
+    _, links = link(nlp, "Wang Kemin landed in Shanghai. Wang's note followed.",
+                    [("Wang Kemin", "PERSON"), ("Wang", "PERSON")])
+    assert links[0][1].startswith("new:") and links[1][1] == links[0][1]
     _, links = link(nlp, "Wang Jingwei landed in Shanghai. Wang's note followed.",
                     [("Wang Jingwei", "PERSON"), ("Wang", "PERSON")])
-    assert links[0][1].startswith("new:") and links[1][1] == links[0][1]
+    assert links == [("Wang Jingwei", "wang_jingwei"), ("Wang", "wang_jingwei")]  # the KB's Wang named just before
     _, links = link(nlp, "Walter Kessel spoke. Walter left.", [("Walter Kessel", "PERSON"), ("Walter", "PERSON")])
     assert links[1][1] != links[0][1]

@@ -30,7 +30,8 @@ def test_project_run_all(tmp_path):
     assert "PERSON" in evaluation["results"]["test"]["ents_per_type"]
     fresh = json.loads((proj / "metrics/fresh.json").read_text())
     assert len(fresh["documents"]) == len(list((ROOT / "training" / "fresh").glob("*.txt")))
-    assert 0.0 <= fresh["results"]["fresh"]["citation_exact"] <= 1.0
+    if fresh["documents"]:  # between rounds training/fresh is empty
+        assert 0.0 <= fresh["results"]["fresh"]["citation_exact"] <= 1.0
     cv = json.loads((proj / "metrics/events_cv.json").read_text())["results"]
     assert cv["folds"] == 5 and cv["event_gold"] > 0 and 0.0 <= cv["event_core_f"] <= 1.0
     (doc,) = [json.loads(l) for l in (proj / "corpus/seeds.jsonl").read_text().splitlines()]
