@@ -504,6 +504,11 @@ class EventExtractor:
         """Words that may stand between coordinated names: "A, B and Sir C", "mit Luther und Vertretern der Bank"."""
         return self._cue("_joiners")
 
+    def _verbal(self, tok) -> bool:
+        """A verb trigger, which takes its recipient as a direct object ("informed Chicherin")."""
+        return tok.lower_ in self._cue("verb_triggers") or any(tok.lower_.endswith(x)
+                                                                for x in self.rules.get("verb_suffixes", []))
+
     def _titles(self) -> frozenset:
         """Words that may stand between a cue and a name: titles, roles, determiners ("z kanclerzem Hitlerem")."""
         return self._cue("_titles")
@@ -542,8 +547,7 @@ class EventExtractor:
         sender_cues, recipient_cues = self._cue("sender_cues"), self._cue("recipient_cues")
         cc_cues, titles = self._cue("cc_cues"), self._titles()
         joiners = self._joiners()
-        verbal = tok.lower_ in self._cue("verb_triggers") or any(
-            tok.lower_.endswith(s) for s in self.rules.get("verb_suffixes", []))
+        verbal = self._verbal(tok)
         blocked = blocked_tokens(sent)
         before = [m for m in mentions if m.end <= i]
         after = [m for m in mentions if m.start > i]
@@ -773,8 +777,7 @@ class EventExtractor:
                 right.extend(coordinated(doc, m, [x for x in mentions if x.start > i], joiners))
         # "Besprechung des Reichskanzlers Brüning mit Luther", "the conversation of Mikołajczyk with Stalin":
         # both sides are named after the trigger, so the author of the record on the left is not one of them
-        verbal = tok.lower_ in self._cue("verb_triggers") or any(
-            tok.lower_.endswith(x) for x in self.rules.get("verb_suffixes", []))  # "met Hitler and Mussolini": objects
+        verbal = self._verbal(tok)  # "met Hitler and Mussolini": objects
         listed = [] if right else self._bracketed_list(doc, sent, i, mentions)
         if len(listed) >= 2:
             right, genitive = listed, True  # "the talks of the military missions (Drax, Doumenc, Voroshilov)"
@@ -887,6 +890,7 @@ class EventExtractor:
 
         # "an instruction from Beck of 28 April", "seine Unterredung mit Litwinow vom 30. Oktober"
         arg_cues = self._cue("sender_cues") | self._cue("recipient_cues") | self._cue("participant_cues")
+        titles = self._titles() - arg_cues
 
         def owner(e) -> Optional[int]:
             k = e.start - 1
@@ -901,6 +905,10 @@ class EventExtractor:
                     break
                 while k > sent.start and doc[k].ent_iob_ == "I":
                     k -= 1
+                while k - 1 > sent.start and doc[k - 1].lower_ in titles:
+                    k -= 1  # "his audience with President Mościcki on 31 October"
+                if k > sent.start and not doc[k - 1].ent_type_ and doc[k - 1].lower_ in lex and self._verbal(doc[k - 1]):
+                    return k - 1  # the verb's own object: "The envoy had cabled Krestinsky on 29 February"
                 if not (k > sent.start and doc[k - 1].lower_ in arg_cues):
                     break
                 k -= 2
@@ -959,8 +967,8 @@ class EventExtractor:
         cue = next((t for t in reversed(doc[max(lo, tok.i - 4):tok.i]) if t.lower_ in topic), None)
         # "Aufzeichnung Schulenburgs über seinen Empfang durch Kalinin, 3. Oktober 1934": a record is written
         # the day of the talk it records, and dated by it
-        if cue is None:
-            return False
+        if cue is None or any(t.ent_type_ for t in doc[cue.i + 1:tok.i]):
+            return False  # "..., and on 1 March he talked with ...": a date, not what the document is about
         to = self._cue("recipient_cues")
         addressed = lambda t: any(x.lower_ in to for x in doc[t.i + 1:cue.i])  # "Aufzeichnung Maltzans für Cuno über"
         return any(lex.get(t.lower_, {}).get("type") == "COMMUNICATION" and (t.lower_ not in records or addressed(t))
@@ -976,9 +984,9 @@ class EventExtractor:
                 continue
             start = span.start_char + k
             prior = [e for e in self._doc_ents(doc) if e.label_ == "DATE" and e.end_char <= start and start - e.end_char <= 800
-                     and (e._.date or {}).get("precision") == "day"]
-            if not prior:
-                return None
+                     and e._.date]
+            if not prior or prior[-1]._.date.get("precision") != "day":
+                return None  # "In March 1928 ... That evening": the last date names no day to point to
             value = prior[-1]._.date
             try:
                 day = datetime.date.fromisoformat(value["value"]) + datetime.timedelta(days=int(offset))

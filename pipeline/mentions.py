@@ -289,8 +289,15 @@ class MentionResolver:
         """After the colon of a calendar entry's formula, "he" and "him" are the one who reports ("Telegram from
         Max Muller to Curzon, 5 Oct. 1921: he had been informed by ..."; "...: Chicherin had received him")."""
         colon = next((t.i for t in reversed(sent[:tok.i - sent.start]) if t.text == ":"), None)
-        if colon is None or kind == "possessive":
+        if kind == "possessive":
             return None
+        if colon is None:
+            # "Despatch from Erskine to Henderson, Warsaw, 16 Sept. 1930, reporting that he had conferred ...":
+            # the formula's own sentence, with no subject of its own before the pronoun
+            if kind != "subject" or self.subject(sent, before=tok.i) is not None:
+                return None
+            author = self.formula_author(tok)
+            return author if author is not None and author.start >= sent.start else None
         if any(e.label_ == "PERSON" for e in self.sent_ents(sent) if colon < e.start < tok.i) and kind == "subject":
             return None
         author = self.formula_author(tok)

@@ -212,6 +212,11 @@ def test_a_date_across_a_semicolon_belongs_to_the_other_clause(rule_nlp):
     # "the next day" has no calendar word: no date by the contract, the day it points to kept beside the event
     ("On 2 August 1939 Radek arrived in Berlin. The next day Kopp met Maltzan.", None, "1939-08-03"),
     ("On 2 August 1939 Radek arrived in Berlin. The following day he met Maltzan.", None, "1939-08-03"),
+    # "that evening", "am selben Abend": the same day, by another name
+    ("On 2 August 1939 Radek arrived in Berlin. That evening Kopp met Maltzan.", "1939-08-02", None),
+    ("Am 2. August 1939 kam Radek nach Berlin. Am selben Abend traf sich Kopp mit Maltzan.", "1939-08-02", None),
+    # the last date names a month, not a day: "that evening" points to none
+    ("In 2 August 1939 Radek arrived in Berlin. In March 1940 he returned. That evening Kopp met Maltzan.", None, None),
 ])
 def test_that_day_takes_the_date_before_and_the_next_day_points_to_the_day_after(rule_nlp, text, value, relative):
     assert _date_of(rule_nlp, text, "MEETING") == value
@@ -675,3 +680,23 @@ def test_a_dispatch_dates_an_event_by_the_relative_word_nearest_its_trigger(rule
     (comm,) = [e for e in doc._.events if e["type"] == "COMMUNICATION"]
     (meeting,) = [e for e in doc._.events if e["type"] == "MEETING"]
     assert comm["date"]["value"] == "1922-04-24" and meeting["date"]["value"] == "1922-04-25"
+
+
+def test_he_in_a_formula_sentence_is_its_author(rule_nlp):
+    """ "Despatch from X to Y, ..., reporting that he had conferred with Z": he is X, not someone named earlier."""
+    text = ("Sir Horace Rumbold stayed in Berlin. Despatch from Kopp to Chamberlain, Moscow, 16 Sept. 1930, "
+            "reporting that he had conferred with Radek on 12 September about the arrests.")
+    (meeting,) = [ev for ev in rule_nlp(text)._.events if ev["type"] == "MEETING"]
+    assert _core(meeting) == ("MEETING", ["Kopp", "Radek"])
+
+
+@pytest.mark.parametrize("text,value", [
+    # a title between the participant and the date: the date is still the meeting's own
+    ("Despatch from Kopp to Chamberlain, Moscow, 2 Nov. 1928, on his audience with President Voroshilov "
+     "on 31 October.", "1928-10-31"),
+    # "on <date>" opening a clause is not what a document is about ("Report ... on a conversation")
+    ("Report from Kopp to Chamberlain, Moscow, 9 March 1932. Kopp had cabled Chamberlain on 29 February "
+     "that all was calm, and on 1 March Kopp talked with Radek.", "1932-03-01"),
+])
+def test_meeting_takes_its_own_date_not_the_documents(rule_nlp, text, value):
+    assert _date_of(rule_nlp, text, "MEETING") == value
