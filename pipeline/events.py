@@ -29,6 +29,7 @@ from .mentions import (Mention, MentionResolver, blocked_tokens, coordinated, en
                        offices_from_kb, resolved)
 from .extensions import register_extensions
 from .linking import NEW_PREFIX, align_new_ids, kb_ids_in
+from .normalization import english_zipf, has_cyrillic, morph_parse
 from .tokenizer import get_segments
 
 POSSESSIVE_MARKS = ("'s", "’s", "'", "’")  # "Kopp's report", "Simons' note"
@@ -106,6 +107,8 @@ class EventExtractor:
         self.rule_fired: Dict[str, list] = {}
         self._lexicon_cache: Optional[tuple] = None
         self._compound_cache: Dict[str, Optional[str]] = {}  # word -> the document noun it ends in, or None
+        self._inflection_cache: Dict[str, Optional[str]] = {}  # word -> the trigger word it inflects, or None
+        self._inflection_index: Tuple[Optional[dict], Dict[str, str]] = (None, {})
         self.model = ArgumentClassifier()
         self.offices: List[dict] = []
         self._cue_cache: Dict[tuple, frozenset] = {}
@@ -211,7 +214,7 @@ class EventExtractor:
         """
         hashes = self._trigger_hashes(doc, lex)
         lower = doc.to_array("LOWER")
-        compounds = self._compound_hashes(doc, lower, lex)
+        compounds = self._compound_hashes(doc, lower, lex) + self._inflected_hashes(doc, lower, lex)
         if compounds:
             hashes = numpy.concatenate([hashes, numpy.array(compounds, dtype="uint64")])
         found = sorted(set(numpy.nonzero(numpy.isin(lower, hashes))[0].tolist()) | set(extra))
@@ -261,6 +264,38 @@ class EventExtractor:
             if head and head in lex and word not in lex:
                 lex[word] = dict(lex[head], compound=head)
             if head and word in lex and lex[word].get("compound"):
+                out.append(h)
+        return out
+
+    def _inflected_hashes(self, doc: Doc, lower: numpy.ndarray, lex: Dict[str, dict]) -> List[int]:
+        """Inflected forms of trigger words the lexicon lacks ("совещались" of "совещался", "rozmawiali" of
+        "rozmawiał"): the entry of the form that shares its lemma (Russian, by pymorphy3) or its stem before
+        one of `inflection_endings` (other languages), added under the new form. Each word is looked at once."""
+        endings = sorted(self.rules.get("inflection_endings") or [], key=len, reverse=True)
+        if not endings:
+            return []
+        min_stem = int(self.rules.get("inflection_min_stem", 5))
+        # a common English word is a word of its own, not an inflected trigger ("minutes" is no "minute")
+        common = float(self.rules.get("inflection_max_english_zipf", 3.0))
+        if self._inflection_index[0] is not lex:  # the lexicon's forms by lemma or stem, rebuilt with the lexicon
+            by_key: Dict[str, str] = {}
+            for w in sorted(lex, key=lambda w: -lex[w].get("count", 0)):
+                if not (lex[w].get("compound") or lex[w].get("inflected") or lex[w].get("next")) and w.isalpha():
+                    for key in _inflection_keys(w, endings, min_stem):
+                        by_key.setdefault(key, w)
+            self._inflection_index = (lex, by_key)
+            self._inflection_cache = {}
+        by_key, cache = self._inflection_index[1], self._inflection_cache
+        out = []
+        for h in numpy.unique(lower).tolist():
+            word = doc.vocab.strings[h]
+            if word not in lex and word not in cache and word.isalpha() and len(word) > min_stem and (
+                    has_cyrillic(word) or english_zipf(word) < common):
+                cache[word] = base = next((by_key[k] for k in _inflection_keys(word, endings, min_stem)
+                                           if k in by_key), None)
+                if base is not None:
+                    lex[word] = dict(lex[base], inflected=base)
+            if word in lex and lex[word].get("inflected"):
                 out.append(h)
         return out
 
@@ -1085,6 +1120,15 @@ class EventExtractor:
             self.model.from_bytes((path / "arguments.msgpack").read_bytes())
         self.offices = srsly.read_json(path / "offices.json") if (path / "offices.json").exists() else []
         return self
+
+
+def _inflection_keys(word: str, endings: List[str], min_stem: int) -> List[str]:
+    """What two forms of one trigger word share: a Russian lemma and part of speech, else a stem before a listed
+    ending."""
+    if has_cyrillic(word):
+        # the part of speech too: "направлена" (was sent) is not "направил" (sent), nor "поручив" "поручило"
+        return [f"lemma:{p.normal_form}:{p.tag.POS}" for p in morph_parse(word.replace("ё", "е"))[:1]]
+    return ["stem:" + word[:len(word) - len(e)] for e in endings if word.endswith(e) and len(word) - len(e) >= min_stem]
 
 
 def _find_phrase(text: str, phrase: str) -> int:

@@ -266,6 +266,20 @@ def _morph():
     return _MORPH
 
 
+@lru_cache(maxsize=100_000)
+def english_zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale: 3 is once per million words)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=100_000)
+def morph_parse(word: str):
+    """pymorphy3's readings of one Russian word, most likely first."""
+    return _morph().parse(word)
+
+
 # Surname endings of the Russian declension, longest first: (ending, replacement).
 _RU_SURNAME_SUFFIXES = [
     ("ского", "ский"), ("скому", "ский"), ("ским", "ский"), ("ском", "ский"),

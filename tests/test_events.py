@@ -700,3 +700,23 @@ def test_he_in_a_formula_sentence_is_its_author(rule_nlp):
 ])
 def test_meeting_takes_its_own_date_not_the_documents(rule_nlp, text, value):
     assert _date_of(rule_nlp, text, "MEETING") == value
+
+
+@pytest.mark.parametrize("text,core", [
+    # "встречались" is not in the rules, "встречался" is: one lemma, one part of speech
+    ("25 октября 1923 г. Радек и Пятаков встречались в Берлине с Н.Н. Крестинским.",
+     ("MEETING", ["Н.Н. Крестинским", "Пятаков", "Радек"])),
+    # Polish plural past tense of "rozmawiał"
+    ("14 II 1934 Sikorskiego i Andersa rozmawiali w Berlinie.", ("MEETING", ["Andersa", "Sikorskiego"])),
+])
+def test_an_inflected_form_of_a_rule_trigger_is_that_trigger(rule_nlp, text, core):
+    assert [_core(ev) for ev in rule_nlp(text)._.events] == [core]
+
+
+def test_a_common_english_word_is_no_inflected_trigger(rule_nlp):
+    """ "minutes" ends like "minute" + "s", but is a word of its own: no communication from the Politburo."""
+    lex = rule_nlp.get_pipe("events").lexicon()
+    assert "minute" in lex and "minutes" not in lex
+    doc = rule_nlp("On 4 May 1923 the minutes of the Politburo were sent to Chicherin.")
+    assert "minutes" not in rule_nlp.get_pipe("events").lexicon()
+    assert not [ev for ev in doc._.events if doc.text[ev["trigger"][0]:ev["trigger"][1]] == "minutes"]
