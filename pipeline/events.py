@@ -430,7 +430,7 @@ class EventExtractor:
         cited = sorted((c["start"], c["end"]) for c in citations)
         for sent, tok, sent_ents, resolver in self._iter_triggers(doc, lex):
             info = lex[tok.lower_]
-            if info["type"] == "MEETING" and self._unrealised(doc, sent, tok):
+            if self._unrealised(doc, sent, tok):
                 continue
             # a name inside an archival reference ("AAN, Poselstwo RP w Berlinie, sygn. 1012") is a fond, no agent
             mentions = [m for m in resolver.sentence_mentions(sent)
@@ -485,10 +485,13 @@ class EventExtractor:
         return events
 
     def _unrealised(self, doc, sent, tok) -> bool:
-        """A meeting that was only planned or did not take place: "a second meeting, fixed for 12 September,
-        was put off", "Planowane na maj spotkanie Becka z Lozoraitisem ... nie doszło do skutku"."""
+        """A meeting or document that was only planned, did not take place or was never sent: "a second meeting,
+        fixed for 12 September, was put off", "Planowane na maj spotkanie Becka z Lozoraitisem ... nie doszło do
+        skutku", "The letter from Stalin to Hitler ... was never written", "Beck never replied"."""
         planned = self._cue("planned_cues")
         if any(t.lower_ in planned for t in doc[max(sent.start, tok.i - 3):tok.i]):
+            return True
+        if self._verbal(tok) and any(t.lower_ in self._cue("negation_cues") for t in doc[max(sent.start, tok.i - 2):tok.i]):
             return True
         end = next((t.i for t in doc[tok.i + 1:sent.end] if t.text == ";"), sent.end)
         clause = " ".join(t.lower_ for t in doc[tok.i:end])

@@ -608,6 +608,18 @@ def test_a_meeting_only_planned_or_not_held_is_no_event(rule_nlp, text):
     assert rule_nlp("Kopp met Chicherin in Berlin on 12 September 1921.")._.events
 
 
+@pytest.mark.parametrize("text,sent", [
+    ("The letter from Stalin to Trotsky that Kopp had suggested in May 1921 was never written.",
+     "On 3 May 1921 Stalin wrote a letter to Trotsky."),
+    ("On 3 May 1921 Rathenau tried to inform Chicherin by telephone, but could not reach him.",
+     "On 3 May 1921 Rathenau informed Chicherin by telephone."),
+    ("In May 1921 Kopp never replied to Chicherin.", "In May 1921 Kopp replied to Chicherin."),
+])
+def test_a_document_never_sent_is_no_event(rule_nlp, text, sent):
+    assert [ev for ev in rule_nlp(text)._.events if ev["type"] == "COMMUNICATION"] == []
+    assert [ev["type"] for ev in rule_nlp(sent)._.events] == ["COMMUNICATION"]
+
+
 
 @pytest.mark.parametrize("text,core", [
     # a German dative addressee after a verb, past its title; "mit dem" governs its article
