@@ -494,6 +494,10 @@ class MentionResolver:
             return None  # "the ambassador" alone: the knowledge base knows only some of them
         hits = [o for o in self.offices if others <= set(o["words"]) and any(
             role in term["words"] and term["from"] <= year <= term["to"] for term in o["terms"])]
+        if len(hits) > 1:
+            # "the state secretary" in 1934 was Bülow in Berlin and Hull in Washington: the one the text names
+            named_ids = {entity_id(e) for e in self.persons}
+            hits = [o for o in hits if o["id"] in named_ids]
         if len(hits) != 1:
             return None
         o = hits[0]

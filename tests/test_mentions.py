@@ -153,6 +153,16 @@ def test_an_office_resolves_to_its_holder_in_the_narrative_year(rule_nlp):
     assert [r["entity_id"] for r in ev["recipient"]] == ["avenol_joseph"]
 
 
+def test_an_office_two_held_that_year_is_the_one_the_text_names(rule_nlp):
+    """ "the state secretary" in 1934: Bülow in Berlin, but Cordell Hull in Washington; the text names Bülow."""
+    text = "In March 1934 Kopp wrote to Bülow. On 14 April the state secretary instructed Kopp to decline."
+    ev = [ev for ev in rule_nlp(text)._.events if ev["recipient"] and ev["recipient"][0]["text"] == "Kopp"]
+    assert [(a["entity_id"], a["via"]["kind"]) for a in ev[0]["sender"]] == [("bulow_bernhard", "office")]
+    # with neither named the text does not say which
+    text = "In March 1934 Kopp was in Berlin. On 14 April the state secretary instructed Kopp to decline."
+    assert [ev for ev in rule_nlp(text)._.events if ev["sender"]] == []
+
+
 def test_a_description_agrees_with_the_introduction_and_a_bare_office_is_no_one(rule_nlp):
     # "the Swedish ambassador" is not the man introduced as the Soviet ambassador
     doc = rule_nlp("Ivan Maisky, the Soviet ambassador, saw the danger in 1938. "
