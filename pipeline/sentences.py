@@ -86,7 +86,10 @@ class SentenceSplitter:
                 if j < len(toks) and not abbreviation and toks[j].ent_iob_ != "I":
                     nxt = toks[j]  # never inside an entity: "Berlin, 19. Oktober 1933" is one date
                     heading = tok.text == "." and self.headings and self._is_heading(toks, last_start, i)
-                    if (nxt.is_title or nxt.is_upper or nxt.text[:1] in "“\"‘«(„" or nxt.is_space) and not heading:
+                    # a finding aid's entries run on after a dash: "Bl. 7–10. — Aufzeichnung über ..."
+                    dashed = nxt.text in ("—", "–") and j + 1 < len(toks) and toks[j + 1].is_title
+                    if (nxt.is_title or nxt.is_upper or nxt.text[:1] in "“\"‘«(„" or nxt.is_space or dashed) \
+                            and not heading:
                         starts[j] = True
                 i = j
                 continue

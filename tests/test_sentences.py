@@ -25,6 +25,11 @@ def nlp():
     ("No. 8. Ciphered telegram. Kopp to Chicherin, 3 March 1921. He agreed. Then Kopp left.",
      ["No. 8.", "Ciphered telegram. Kopp to Chicherin, 3 March 1921.", "He agreed.", "Then Kopp left."]),
     ("Record of conversation. Maiskii with Svinhufvud.", ["Record of conversation. Maiskii with Svinhufvud."]),
+    # a finding aid's entries, run on after a dash, are sentences of their own; a dash inside one is not an end
+    ("Bericht Nadolnys, Moskau, November 1933, Bl. 1–6 (Durchschlag). — Aufzeichnung über eine Unterredung mit "
+     "Krestinski, Bl. 7–10. — Aufzeichnung des Botschaftsrats – ohne Datum.",
+     ["Bericht Nadolnys, Moskau, November 1933, Bl. 1–6 (Durchschlag).", "— Aufzeichnung über eine Unterredung mit "
+      "Krestinski, Bl. 7–10.", "— Aufzeichnung des Botschaftsrats – ohne Datum."]),
     # a number word opening a sentence is no footnote marker
     ("Kopp was received by Lenin. Two days later Trotsky saw him.",
      ["Kopp was received by Lenin.", "Two days later Trotsky saw him."]),
