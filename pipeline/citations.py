@@ -103,6 +103,8 @@ class CitationParser:
         self.arrangement_re = re.compile(rf"^\s*(?:{_alt(arrangement)})(?!\w)", re.U) if arrangement else None
         # "boxes 1–4", "Boxes 7–9": the extent of a series, no document's place
         self.container_range_re = re.compile(r"^[^\W\d]+s\s+\d+\s*[–-]\s*\d+$", re.U)
+        labels = fields.get("repository_labels", [])
+        self.repository_label_re = re.compile(rf"(?:^|(?<=[\s.;]))(?:{_alt(labels)})\s*", re.U) if labels else None
         openings = fields.get("header_openings", [])
         self.header_opening_re = re.compile(rf"^\s*(?:{_alt(openings)})", re.U) if openings else None
         self.named_fonds = [re.compile(rf"(?:^|(?<=\s))(?P<v>{p}),\s*$", re.U) for p in fields.get("named_fonds", [])]
@@ -388,7 +390,7 @@ class CitationParser:
                      if any(c.get(k) for k in ("fond", "opis", "delo"))}
             ends = [a[0] for a in archives[1:]] + [len(text)]
             holding = {a[2] for a, end in zip(archives, ends) if self._names_holdings(text[a[1]:end])}
-            chosen = cited or holding or self._title_archive(archives, text)
+            chosen = cited or holding or self._labelled_archive(archives, text) or self._title_archive(archives, text)
             if len(chosen) != 1 or not chosen <= ids - {None}:
                 return None
             eid = chosen.pop()
@@ -405,6 +407,14 @@ class CitationParser:
         elif not held and not any(c.get("fond") for c in citations):
             fond = self.header_fond(text)
         return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond, "opis": opis}
+
+    def _labelled_archive(self, archives: List[tuple], text: str) -> set:
+        """{the archive} a header's repository field names ("Repository: RGVA, ul. Admirala Makarova 29"),
+        when every such field names the same one: the other archives of the header are its history."""
+        if self.repository_label_re is None:
+            return set()
+        starts = {a[0]: a[2] for a in archives if _known(a[2])}
+        return {starts[m.end()] for m in self.repository_label_re.finditer(text) if m.end() in starts}
 
     def _title_archive(self, archives: List[tuple], text: str) -> set:
         """{the archive} a calendar's title names ("Calendar of documents. ... Archiv Ministerstva zahraničních

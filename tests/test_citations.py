@@ -276,6 +276,10 @@ def test_header_archive_is_the_one_the_kb_knows(rule_nlp):
      "Politisches Archiv des Auswärtigen Amts are cited with the name of the archive.", "bundesarchiv"),
     ("Calendar. Archives nationales, Paris, 94 AP. Copies in the PA AA are cited as such.", "archives_nationales"),
     ("Calendar. Files from the PA AA and the Bundesarchiv.", None),
+    # a finding aid's repository field: the other archive is the history of the papers
+    ("Guide to the trophy fonds. Captured records kept in the Bundesarchiv since 1945. "
+     "Repository: PA AA, Kurstraße 36, Berlin.", "pa_aa"),
+    ("Guide to the trophy fonds. Repository: PA AA, Berlin; copies, Repository: Bundesarchiv, Koblenz.", None),
 ])
 def test_header_with_several_archives_takes_the_one_given_with_its_holdings(rule_nlp, header, archive):
     doc = rule_nlp(header + "\n\nTelegram from Dirksen to Bülow, 1.10.1931, R 43 I/130, Bl. 2–4; "
