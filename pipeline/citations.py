@@ -112,6 +112,8 @@ class CitationParser:
         self.named_fond_re = re.compile(rf"^(?:{kw['fond']})\s+(?P<v>[A-ZÀ-ŽА-ЯЁ][^\d]*)$", re.U)
         self.places: set = set()
         self.kept_re = re.compile(rf"(?:{kw['kept_at']})\s*$", re.I)
+        collections = fields.get("kept_collections", [])
+        self.kept_collection_re = re.compile(rf"(?<!\w)(?:{_alt(collections)})(?!\w)", re.U) if collections else None
         self.kept_after_re = re.compile(rf"^\s+(?:{kw['kept_after']})(?!\w)", re.I)
         self.book_res = [re.compile(p) for p in fields.get("book_markers", [])]
         arch_pages = fields.get("archival_pages", [])
@@ -506,6 +508,10 @@ class CitationParser:
             if nxt is not None and not (_known(eid) and not _known(nxt[2])):
                 continue  # "the Archiwum Akt Nowych: AAN, MSZ, ...": the next name carries the citation
             kept = self.kept_re.search(text[max(0, a_start - 30):a_start]) or self.kept_after_re.match(rest)
+            if kept and self.kept_collection_re is not None and not rest[off:].lstrip().startswith((",", ":")):
+                # "Die amtliche Überlieferung ... liegt im PA AA": the place of a body of records, no document's
+                sentence = SENTENCE_END_RE.split(text[:a_start])[-1]
+                kept = None if self.kept_collection_re.search(sentence) else kept
             cite = {"start": a_start, "end": a_end, "archive": {"entity_id": eid, "canonical": canonical},
                     "fond": None, "opis": None, "delo": None, "pages": None}
             # the parts end where another archive is named ("the AVPRF (f. 06), on the records in NARA, RG 43")

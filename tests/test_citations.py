@@ -152,10 +152,20 @@ def test_ibid_resolves_to_previous_archival_citation(rule_nlp, text, expected):
     "The report, kept at the AVPRF, was never published.",
     "Discussion of Chicherin’s letter (from the AVPRF fonds) after Черноперов, ‘Дипломат В.Л. Копп’, pp. 386–387.",
     "Quoted from Kopp’s telegram (from the fond kept at the AVPRF) after Черноперов, p. 256.",
+    "16 Notatka Łukasiewicza z rozmowy z Kopp, 29 XI 1932; zapis przechowywany jest w AVPRF.",
+    "10 Denkschrift für Ebert, 15.8.1922; das Original liegt im AVPRF.",
 ])
 def test_kept_at_gives_archive_only(rule_nlp, text):
     (cit,) = rule_nlp(text)._.citations
     assert _key(cit) == ("avprf", None, None, None, None)
+
+
+@pytest.mark.parametrize("text", [
+    "Die amtliche Überlieferung der Botschaft liegt im AVPRF, Moskau.",
+    "Korespondencja poselstwa z lat 1938–1939 przechowywana jest w AVPRF.",
+])
+def test_the_place_of_a_body_of_records_is_no_citation(rule_nlp, text):
+    assert rule_nlp(text)._.citations == []
 
 
 @pytest.mark.parametrize("text", [
@@ -430,9 +440,12 @@ def test_the_repositories_a_calendar_header_names_are_no_citations(rule_nlp):
             "Sikorski Museum, from the AVPRF and from TNA.\n\n"
             "Note from Kot to Vyshinsky, Kuibyshev, 13 Oct. 1941, PISM, A.11.49/Sow/3, k. 12–14.")
     assert [_key(c) for c in rule_nlp(text)._.citations] == [("pism", "A.11.49", None, "Sow/3", "12–14")]
-    # the same words in a narrative's first paragraph cite the archive
-    text = "The files kept at the AVPRF tell another story.\n\nOn 3 May Kopp wrote to Chicherin."
+    # the same words in a narrative's first paragraph cite the archive, for a document
+    text = "The report kept at the AVPRF tells another story.\n\nOn 3 May Kopp wrote to Chicherin."
     assert [_key(c) for c in rule_nlp(text)._.citations] == [("avprf", None, None, None, None)]
+    # and describe holdings for a body of records
+    text = "The files kept at the AVPRF tell another story.\n\nOn 3 May Kopp wrote to Chicherin."
+    assert rule_nlp(text)._.citations == []
 
 
 def test_header_with_several_archives_implies_none(rule_nlp):
