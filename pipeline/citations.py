@@ -165,6 +165,7 @@ class CitationParser:
         level_start: Optional[int] = None  # where the current run of file levels began
         pages_start: Optional[int] = None
         pages_part: Optional[int] = None  # where the pages' keyword began
+        delo_part: Optional[int] = None  # where the file's keyword began, in the part just before
         written, text = text, self.space_sep.sub(",", self.dot_sep.sub(",", text))  # same length: values are
         # cut from what was written
         for m in TOKEN_RE.finditer(text):
@@ -211,6 +212,11 @@ class CitationParser:
                 cite["delo"], cite["pages"] = re.sub(r"\s+", " ", written[pages_part:p1]), None
                 pages_done, pages_start, pages_part, hit, pos = False, None, None, True, p1
                 continue
+            if delo_part is not None and not pages_done and cite.get("opis") and dm and dm.end() == len(part):
+                # "op. 15, t. 148, d. 41": the first file keyword was a volume (tom) holding the file; as written
+                cite["delo"], delo_part, pos = re.sub(r"\s+", " ", written[delo_part:p1]), None, p1
+                continue
+            delo_part = None
             if pages_done and cite.get("delo") is None and cite.get("pages"):
                 pv = self._pages(part)
                 if pv and pv[1] == len(part):
@@ -242,6 +248,7 @@ class CitationParser:
                 else:
                     cite[name] = val
                     level_start = p0 if name == "delo" else None
+                    delo_part = p0 if name == "delo" else None
                     pages_done = name == "pages"
                     pages_start = p0 + end - len(val) if pages_done else None
                     pages_part = p0 if pages_done else None

@@ -19,6 +19,8 @@ CASES = [
     ("ГАРФ, ф. 5, оп. 1, д. 2619, л. 3 об.", "garf", "5", "1", "2619", "3 об."),
     ("ГАРФ, ф. Р-130, оп. 4, д. 12, лл. 3–5 об.", "garf", "Р-130", "4", "12", "3–5 об."),
     ("АВПРФ. Ф. 04. Оп. 13. Д. 45. Л. 23.", "avprf", "04", "13", "45", "23"),
+    # a volume (tom) between opis and file holds the file: kept as written, like a folder (папка)
+    ("Szyfrogram, 7 XII 1931, AWPFR, f. 0122, op. 15, t. 149, d. 52, k. 3.", "avprf", "0122", "15", "t. 149, d. 52", "3"),
     ("RGASPI, f. 17, op. 3, d. 2137, ll. 40–40v and 42.", "rgaspi", "17", "3", "2137", "40–40v and 42"),
     ("Telegram from Chicherin to Kopp, 3 May 1921, f. 04, op. 32, d. 208, l. 5.", None, "04", "32", "208", "5"),
     # descriptions between the parts are skipped; the sentence ends the citation
