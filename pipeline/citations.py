@@ -41,6 +41,8 @@ FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the n
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
 # a signature after "in" inside a part: "copy in FO 688/26, f. 3", "draft in FO 688/19"
 IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в)\s+(?P<part>[^,;:().\s][^,;:()]*)")
+# a signature after a footnote mark that ends a sentence: "... recommending acceptance.1 R 31489, Bl. 88–95"
+MARK_PART_RE = re.compile(r"(?<=[.!?'’”])\d{1,2}\s+(?P<part>[^,;:()\s][^,;:()]*)")
 
 
 def _known(entity_id: Optional[str]) -> bool:
@@ -556,7 +558,7 @@ class CitationParser:
         if default_archive is not None:
             # in a calendar or finding aid the header names the archive: "box 12, folder 4", "vol. 352, f. 41"
             starts += [(m.start(), False) for m in self.level_start.finditer(text)]
-        starts += [(m.start("part"), True) for rx in (BOUNDARY_RE, IN_PART_RE) for m in rx.finditer(text)
+        starts += [(m.start("part"), True) for rx in (BOUNDARY_RE, IN_PART_RE, MARK_PART_RE) for m in rx.finditer(text)
                    if self._signature(SENTENCE_END_RE.split(m.group("part"), 1)[0].strip().rstrip(".")) is not None]
         header_fond = (default_archive or {}).get("fond")
         header_opis = (default_archive or {}).get("opis")

@@ -399,10 +399,13 @@ def test_a_volume_heading_lends_its_file_to_the_items_of_the_paragraphs_below(ru
         ("pa_aa", None, None, "R 29713", "18"), ("pa_aa", "Nachlass Kopp", None, "4", "2")]
 
 
-def test_a_header_series_with_ff_and_a_named_fond_after_a_sentence(rule_nlp):
+@pytest.mark.parametrize("sentence_end", ["1923. ", "1923, recommending acceptance.1 ", "1923: 'Die Lage'.12 "])
+def test_a_header_series_with_ff_and_a_named_fond_after_a_sentence(rule_nlp, sentence_end):
+    # the signature opens a sentence, also after a footnote mark ('acceptance.1 R 31489')
     nlp_doc = rule_nlp("Calendar of documents. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin: the political volumes, R 31488 ff., "
                        "and the files of the embassy. The Archive of Foreign Policy of the Russian Federation (AVPRF) "
-                       "holds the Soviet records.\n\nNo. 4. Telegram from Kopp to Chicherin, 15 Sept. 1923. R 31489, Bl. 17–19.")
+                       "holds the Soviet records.\n\nNo. 4. Telegram from Kopp to Chicherin, 15 Sept. " + sentence_end +
+                       "R 31489, Bl. 17–19.")
     assert [_key(c) for c in nlp_doc._.citations] == [("pa_aa", None, None, "R 31489", "17–19")]
 
 
