@@ -136,6 +136,9 @@ IBID_CASES = [
      "ibid., p. 252.", [("aan", "MSZ", None, "6709", "14")]),
     ("1 RGASPI, fond 17, op. 3, d. 2137, p. 5; E.H. Carr, The Bolshevik Revolution (London, 1953), p. 12."
      "\n\n2 Ibid., p. 13.", [("rgaspi", "17", "3", "2137", "5")]),
+    # a Polish book's pages are "s." ("strona")
+    ("5 AAN, MSZ, sygn. 6713, k. 88–89.\n\n6 Zob. M. Leczyk, Polityka, s. 290–292; ibidem, s. 293.",
+     [("aan", "MSZ", None, "6713", "88–89")]),
 ]
 
 
