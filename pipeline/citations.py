@@ -585,7 +585,8 @@ class CitationParser:
                 entry_items = []
             prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
             nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])
-                               and not self.stop_in_re.search(text[c["end"]:s])]  # "; printed in DVP, vol. 17"
+                               and not self.stop_in_re.search(text[c["end"]:s])  # "; printed in DVP, vol. 17"
+                               and not self.is_book_reference(text[s:s + consumed])]  # "; the communiqué in DVP, vol. 18, pp. 333–334"
             if consumed and nearby and cite["fond"] is None and nearby[-1]["fond"] and (cite["opis"] or cite["delo"]):
                 # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis), and archive
                 prior = nearby

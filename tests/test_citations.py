@@ -513,6 +513,10 @@ def test_the_next_file_after_a_short_description_but_not_a_book(rule_nlp):
     assert [_key(c) for c in doc._.citations] == [
         ("rgaspi", "558", "11", "775", "3–6"), ("rgaspi", "558", "11", "776", "12"),
         ("tna_kew", "FO 371", None, "26755", "201")]
+    # a description naming a publication, and a book's volume and pages: no file of the archive
+    doc = rule_nlp("Litvinov's record, AVPRF, f. 05, op. 15, p. 106, d. 31, ll. 60–68; the communiqué in DVP, "
+                   "vol. 18, pp. 333–334.")
+    assert [_key(c) for c in doc._.citations] == [("avprf", "05", "15", "p. 106, d. 31", "60–68")]
 
 
 def test_a_german_volume_and_a_named_series(rule_nlp):
