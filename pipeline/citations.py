@@ -228,6 +228,10 @@ class CitationParser:
             if pages_done:
                 rm = self.refine_re.match(part)
                 pv = self._pages(part[rm.end():]) if rm else None
+                if rm and pv is None:
+                    # "H 225410–225418, hier H 225415 f.": frames without keyword narrow frames
+                    sig = self._signature(part[rm.end():].strip())
+                    pv = (sig["pages"], len(part) - rm.end()) if sig and set(sig) == {"pages"} else None
                 if pv:
                     cite["pages"], pos = pv[0], p0 + rm.end() + pv[1]
                 break

@@ -39,6 +39,8 @@ CASES = [
     ("Bundesarchiv, RH 2/2215, Bl. 1–64, here Bl. 12–15.", "bundesarchiv", "RH 2", None, "2215", "12–15"),
     ("PA AA, Nachlass Brockdorff-Rantzau, H 233104–233107; see also Helbig, p. 150.",
      "pa_aa", "Nachlass Brockdorff-Rantzau", None, None, "H 233104–233107"),
+    ("PA AA, Nachlass Brockdorff-Rantzau, H 225410–225418, hier H 225415 f.",
+     "pa_aa", "Nachlass Brockdorff-Rantzau", None, None, "H 225415 f."),
     # British: class and piece, folios
     ("TNA, FO 371/10739, f. 88.", "tna_kew", "FO 371", None, "10739", "88"),
     ("the cabinet minutes in TNA (formerly the Public Record Office), CAB 23/95, ff. 179–185.",
