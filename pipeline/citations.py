@@ -123,7 +123,9 @@ class CitationParser:
         # the leaves at the end of an inventory entry, before its full stop or a semicolon
         self.entry_pages_re = re.compile(rf"(?:^|(?<=[\s,.;(]))(?:{_alt(arch_pages)})\s*(?P<v>{self.pages_value})"
                                          rf"(?=\s*(?:[.;:,()]|$))", re.U) if arch_pages else None
-        self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d", re.U)
+        # a file keyword, or a folder before one ("p. 1, d. 6", the AVPRF's папка)
+        self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d|"
+                                   rf"(?:{kw['pages']})\s*\d+\s*[,.]\s*(?:{kw['delo']})\s*\d)", re.U)
         self.pub_re = re.compile(r"^\(\s*[^()\d,]+,\s*\d{4}\)$")
         field_kw = _alt([p for k in ("fond", "opis", "delo", "pages", "level") for p in fields.get(k, [])])
         self.keyword_re = re.compile(rf"^(?:{field_kw})$", re.U)
@@ -208,9 +210,10 @@ class CitationParser:
                 cite["pages"], pos = re.sub(r"\s+", " ", written[pages_start:p1]), p1  # "k. 14–17, 20 and 25"
                 continue
             dm = self.part_res[3][1].match(part)
-            if pages_done and cite.get("delo") is None and cite.get("pages") and cite.get("opis") and \
-                    pages_part is not None and dm and dm.end() == len(part):
-                # "op. 5, p. 108, d. 5": the "p." was a folder (папка) holding the file; kept as written
+            if pages_done and cite.get("delo") is None and cite.get("pages") and \
+                    (cite.get("opis") or not cite.get("fond")) and pages_part is not None and dm and dm.end() == len(part):
+                # "op. 5, p. 108, d. 5": the "p." was a folder (папка) holding the file; kept as written; also
+                # when the next file of the same opis opens with it ("...; record of 9 April, p. 1, d. 6")
                 cite["delo"], cite["pages"] = re.sub(r"\s+", " ", written[pages_part:p1]), None
                 pages_done, pages_start, pages_part, hit, pos = False, None, None, True, p1
                 continue
@@ -590,7 +593,8 @@ class CitationParser:
             prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
             nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])
                                and not self.stop_in_re.search(text[c["end"]:s])  # "; printed in DVP, vol. 17"
-                               and not self.is_book_reference(text[s:s + consumed])]  # "; the communiqué in DVP, vol. 18, pp. 333–334"
+                               # "; the communiqué in DVP, vol. 18, pp. 333–334"; but "p. 1, d. 6" is a folder and file
+                               and not (self.is_book_reference(text[s:s + consumed]) and "," not in (cite["delo"] or ""))]
             if consumed and nearby and cite["fond"] is None and nearby[-1]["fond"] and (cite["opis"] or cite["delo"]):
                 # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis), and archive
                 prior = nearby

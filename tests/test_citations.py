@@ -519,6 +519,11 @@ def test_the_next_file_after_a_short_description_but_not_a_book(rule_nlp):
     doc = rule_nlp("Litvinov's record, AVPRF, f. 05, op. 15, p. 106, d. 31, ll. 60–68; the communiqué in DVP, "
                    "vol. 18, pp. 333–334.")
     assert [_key(c) for c in doc._.citations] == [("avprf", "05", "15", "p. 106, d. 31", "60–68")]
+    # the next file of the same opis may open with its folder
+    doc = rule_nlp("Molotov's record, AVPRF, f. 06, op. 3, p. 1, d. 5, ll. 40–48; record of the meeting of 9 April, "
+                   "p. 1, d. 6, ll. 1–9.")
+    assert [_key(c) for c in doc._.citations] == [("avprf", "06", "3", "p. 1, d. 5", "40–48"),
+                                                  ("avprf", "06", "3", "p. 1, d. 6", "1–9")]
 
 
 def test_a_german_volume_and_a_named_series(rule_nlp):
