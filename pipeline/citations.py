@@ -93,7 +93,13 @@ class CitationParser:
         containers = _alt(fields.get("containers", []))
         self.level_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{containers})\s*\d", re.U)
         self.container_re = re.compile(rf"^(?:{containers})\s*\d", re.U)
+        boxes, folders = fields.get("box_levels", []), fields.get("folder_levels", [])
+        self.box_re = re.compile(rf"(?<!\w)(?:{_alt(boxes)})\s*(\d+[a-z]?)(?!\s*[–-]\s*\d)(?!\w)", re.U) if boxes else None
+        self.folder_re = re.compile(rf"^(?:{_alt(folders)})\s*\d", re.U) if folders else None
+        series = fields.get("series_levels", [])
+        self.series_only_re = re.compile(rf"^(?:{_alt(series)})\s*\d+[a-z]?$", re.U) if series else None
         self.refine_re = re.compile(rf"^(?:{kw['refine']})\b\s*", re.U | re.I)
+        self.refine_words = {w.lower() for w in fields.get("refine", [])}
         self.stop_re = re.compile(rf"^(?:{kw['stop']})(?!\w)", re.U | re.I)
         self.stop_in_re = re.compile(rf"(?<!\w)(?:{kw['stop']})(?!\w)", re.U | re.I)  # "is printed in", "see"
         self.signatures = [re.compile(s["pattern"] if isinstance(s, dict) else s) for s in fields.get("signatures", [])]
@@ -122,7 +128,7 @@ class CitationParser:
         self.archival_pages_re = re.compile(rf"^\s*(?:{_alt(arch_pages)})", re.U) if arch_pages else None
         # the leaves at the end of an inventory entry, before its full stop or a semicolon
         self.entry_pages_re = re.compile(rf"(?:^|(?<=[\s,.;(]))(?:{_alt(arch_pages)})\s*(?P<v>{self.pages_value})"
-                                         rf"(?=\s*(?:[.;:,()]|$))", re.U) if arch_pages else None
+                                         rf"(?=\s*(?:[.;:,()—]|$))", re.U) if arch_pages else None
         # a file keyword, or a folder before one ("p. 1, d. 6", the AVPRF's папка)
         self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d|"
                                    rf"(?:{kw['pages']})\s*\d+\s*[,.]\s*(?:{kw['delo']})\s*\d)", re.U)
@@ -171,7 +177,10 @@ class CitationParser:
         pages_part: Optional[int] = None  # where the pages' keyword began
         delo_part: Optional[int] = None  # where the file's keyword began, in the part just before
         written, text = text, self.space_sep.sub(",", self.dot_sep.sub(",", text))  # same length: values are
-        # cut from what was written
+        # cut from what was written; "Bl. 40 f. — Aufzeichnung ...": a dash between items ends the citation
+        dash = text.find(" — ")
+        if dash >= 0:
+            written, text = written[:dash], text[:dash]
         for m in TOKEN_RE.finditer(text):
             tok = m.group(0)
             if tok == ",":
@@ -459,6 +468,20 @@ class CitationParser:
         return bool(cite.get("fond")) and not cite.get("pages") and (
             not cite.get("delo") or bool(re.fullmatch(r"\d+\s*[–-]\s*\d+", cite["delo"])))
 
+    def heading_box(self, text: str) -> Optional[str]:
+        """The one box a series heading gives ("Series 12. The Soviet embassy in Paris, 1925–1932. Box 17."),
+        whose folders the entries below cite ("Folder 1. Report of ..."); None for any other paragraph."""
+        if self.box_re is None or self.arrangement_re is None or not self.arrangement_re.match(text):
+            return None
+        boxes = list(self.box_re.finditer(text))
+        return re.sub(r"\s+", " ", boxes[0].group(0)) if len(boxes) == 1 and "–" not in text[boxes[0].end():boxes[0].end() + 2] else None
+
+    def in_heading_box(self, cite: dict, box: Optional[str]) -> None:
+        """'Folder 1' under the heading's 'Box 17' is 'Box 17, Folder 1'."""
+        if box and self.folder_re is not None and cite.get("delo") and self.folder_re.match(cite["delo"]) and \
+                not cite.get("fond") and not cite.get("opis"):
+            cite["delo"] = f"{box}, {cite['delo']}"
+
     def file_heading(self, text: str, default_archive: Optional[dict]) -> Optional[dict]:
         """A paragraph that heads a file of a finding aid, its items following in the next paragraphs:
         "Bd. 3: Korrespondenz mit Ribbentrop, 1938–1939.", "N 1024/12: Korrespondenz mit Neurath" -> the file
@@ -582,6 +605,9 @@ class CitationParser:
                 # an inventory entry: "Д. 41. Письмо ЦК КПРП ..., Варшава, 23 декабря 1923 г. Л. 1–4 об.";
                 # "File 48. Report of ..., 3 Jan. 1925, ff. 2–9.": the file first, its leaves after the title
                 leaves = [m for m in self.entry_pages_re.finditer(text, s + consumed) if not taken(m.start())]
+                # "Bl. 1–14, hier Bl. 7": the leaves the item narrows to
+                leaves = [m for m, n in zip(leaves, leaves[1:] + [None])
+                          if n is None or text[m.end():n.start()].strip(" ,").lower() not in self.refine_words]
                 if leaves:
                     cite["pages"] = leaves[0].group("v").strip()
                 # "N 1024/9: Ankara und Genf. — Schreiben ..., Bl. 12–13. — Telegramm ..., Bl. 14": a file
@@ -663,6 +689,9 @@ class CitationParser:
                 c["delo"] and not c["pages"] and not c["fond"] and not c["opis"] and
                 (self.container_range_re.match(c["delo"]) or (arranging and self.container_re.match(c["delo"])
                                                               and "," not in c["delo"])))]
+        if self.series_only_re is not None:
+            # "Series 1, Correspondence with legations, 1919–1932": a group of files, no file
+            found = [c for c in found if not (c["delo"] and self.series_only_re.match(c["delo"]) and not c["pages"])]
         for c in found:
             c["text"] = text[c["start"]:c["end"]]
         found.sort(key=lambda c: c["start"])
@@ -729,6 +758,7 @@ class CitationComponent:
         header_holdings: List[dict] = []
         titled = False
         entry_file: Optional[dict] = None  # the file the last heading of a finding aid named
+        heading_box: Optional[str] = None  # the box the last series heading gave ("... Box 17.")
         ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
         archives = [e for e in ents if e.label_ == "ARCHIVE"]
         # places the linker knows ("Essen", "Freiburg"); a name it does not ("Botschaft Tokio") may be a fond
@@ -746,6 +776,9 @@ class CitationComponent:
             heading = self.parser.file_heading(text, default_archive)
             if heading is not None:
                 entry_file = heading
+            if default_archive is not None and self.parser.arrangement_re is not None and \
+                    self.parser.arrangement_re.match(text):
+                heading_box = self.parser.heading_box(text)  # a new series: its box, or none
             found = self.parser.parse(text, arch, previous.get(kind), default_archive, places,
                                       fallback=last_archival.get(kind), orgs=orgs,
                                       entry_file=entry_file if heading is None else None)
@@ -762,6 +795,9 @@ class CitationComponent:
                     found = [c for c in found if any(c.get(k) for k in ("fond", "opis", "delo", "pages"))]
                 body_seen += 1
                 header_open = default_archive is None and not found and body_seen < 2
+            for c in found:
+                if default_archive is not None and (c.get("archive") or {}).get("entity_id") == default_archive["entity_id"]:
+                    self.parser.in_heading_box(c, heading_box)
             previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None
             if found:
                 last_archival[kind] = found[-1]

@@ -254,6 +254,34 @@ def test_calendar_entries_without_the_archive_name(rule_nlp, header, entries, ex
     assert [_key(c) for c in doc._.citations] == expected
 
 
+def test_a_register_with_numbered_series_and_a_series_heading_that_gives_the_box(rule_nlp):
+    doc = rule_nlp("Register of the papers. Repository: Hoover Institution Archives, Stanford, California.\n\n"
+                   "Scope and content. Series 1, Correspondence, 1919–1932. Series 2, Riga peace conference.\n\n"
+                   "1 Letter from Kopp to Radek, Moscow, 14 March 1924, Series 1, Box 3, Folder 12.\n\n"
+                   "Series 12. The Soviet embassy in Paris, 1925–1932. Box 17.\n\n"
+                   "Folder 1. Report of Kopp to Chicherin, Paris, 27 Feb. 1926.\n\n"
+                   "Folder 2. Letter from Chicherin to Kopp, 3 March 1926.\n\n"
+                   "Series 13. Printed matter. Boxes 18–19.\n\n"
+                   "Folder 4. Cuttings, 1927.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("hoover_archives", None, None, "Series 1, Box 3, Folder 12", None),
+        ("hoover_archives", None, None, "Box 17, Folder 1", None),
+        ("hoover_archives", None, None, "Box 17, Folder 2", None),
+        ("hoover_archives", None, None, "Folder 4", None)]
+
+
+def test_findbuch_items_end_at_the_dash_and_narrow_their_leaves(rule_nlp):
+    doc = rule_nlp("Findbuch zum Bestand. Bundesarchiv, Freiburg, N 123 (Nachlass Köstring).\n\n"
+                   "N 123/7: Berichte und Briefe, 1937. — Notizen über die Prozesse, Januar–Juli 1937, Bl. 1–14, hier "
+                   "Bl. 7. — Brief an Beck, Moskau, 30. Juni 1937, Bl. 22 f. — Antwort Becks, 19.7.1937, Bl. 26; "
+                   "das Gegenstück: BArch, RH 2/2209, Bl. 40 f. — Aufzeichnung über ein Gespräch mit Woroschilow, "
+                   "7. November 1937, Bl. 40–42.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("bundesarchiv", "N 123", None, "7", "7"), ("bundesarchiv", "N 123", None, "7", "22 f."),
+        ("bundesarchiv", "N 123", None, "7", "26"), ("bundesarchiv", "RH 2", None, "2209", "40 f."),
+        ("bundesarchiv", "N 123", None, "7", "40–42")]
+
+
 def test_a_book_in_a_calendar_is_no_archival_citation(rule_nlp):
     doc = rule_nlp("Calendar. Hoover Institution Archives.\n\nLetter from Hoover to Brown, 4 Aug. 1921, printed in "
                    "Documents, vol. 3, p. 75.\n\nTelegram from Brown to Hoover no. 45, 5 Aug. 1921.")
