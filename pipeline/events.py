@@ -115,6 +115,7 @@ class EventExtractor:
         self._ents_of: Optional[tuple] = None  # (doc, its entities), listed once per document
         self._resolver: Optional[MentionResolver] = None  # of the document being read
         self._creator: Optional[Span] = None  # whose papers the document describes
+        self._creator_end = 0  # where the header that names him ends
         self._relative: Optional[dict] = None  # the day "the next day" points to, for the event being read
         self.threshold = threshold  # an argument needs at least this probability for its role
         self.min_confidence = min_confidence  # events below this confidence are not reported
@@ -224,6 +225,7 @@ class EventExtractor:
         ent_starts = [e.start for e in ents]
         sents = list(doc.sents)
         resolver = MentionResolver(doc, self.rules, sents, self.offices)
+        self._creator_end = 0
         self._creator = self._papers_creator(doc, ents)
         idioms, objects, fillers = self._cue("not_after"), self._cue("not_before"), self._cue("not_before_skip")
         for i in found:
@@ -313,8 +315,13 @@ class EventExtractor:
                 break
             if e.label_ != "PERSON" or any(a <= e.start_char < b for a, b in cited):
                 continue  # "PIA, Lipski Papers, folder 4" in an entry cites a fond, it names no creator
-            lead = " ".join(t.lower_ for t in doc[max(0, e.start - 2):e.start])
+            # "Nachlass Ernst Köstring" with only the surname recognised: the first names between cue and name
+            k = e.start
+            while k > max(0, e.start - 2) and doc[k - 1].is_title and doc[k - 1].lower_ not in before:
+                k -= 1
+            lead = " ".join(t.lower_ for t in doc[max(0, k - 2):k])
             if (e.end < len(doc) and doc[e.end].lower_ in after) or any(lead.endswith(c) for c in before):
+                self._creator_end = next(s["end"] for s in segments if s["start"] <= e.start_char < s["end"])
                 return e
         return None
 
@@ -712,6 +719,12 @@ class EventExtractor:
         recipient = _unique_mentions([m for m in recipient if m.entity_id not in sender_ids])
         cc = _unique_mentions([m for m in cc if m.entity_id not in sender_ids and
                                m.entity_id not in {r.entity_id for r in recipient}])
+        creator = self._creator
+        if not sender and recipient and creator is not None and not verbal and tok.idx >= self._creator_end and \
+                entity_id(creator) not in {m.entity_id for m in recipient} and self._opens_item(doc, sent, tok):
+            # "N 123/7: ... — Brief an Generalstabschef Beck, Moskau, 30. Juni 1937": in a person's papers, a
+            # letter without its writer is his own
+            sender = [resolved(i, i + 1, doc, named(creator), "creator")]
         sender = _unique_mentions(sender)
         if not sender or not recipient:
             return None
@@ -724,6 +737,17 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+
+    @staticmethod
+    def _opens_item(doc, sent, tok) -> bool:
+        """Whether a trigger opens an item of a finding aid: the first word of its sentence or after a dash
+        ("Folder 3. Letter to ...", "N 123/7: Briefe, 1937. — Brief an Beck"), not one inside a description."""
+        for t in reversed(doc[sent.start:tok.i]):
+            if t.text in ("—", "–"):
+                return True
+            if t.is_alpha and len(t) > 1:
+                return False
+        return True
 
     def _dative_object(self, doc, m: Mention, titles: set, lo: int) -> bool:
         """ "dem (Reichspräsidenten) Ebert" after a verb is its indirect object, unless a preposition governs

@@ -597,6 +597,20 @@ def test_in_a_persons_papers_the_notes_of_a_talk_are_his_own(rule_nlp):
     assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Lenin"])]
 
 
+def test_in_a_persons_papers_a_letter_without_its_writer_is_his_own(rule_nlp):
+    header = "Findbuch zum Bestand N 123: Nachlass Viktor Kopp (1880–1930). Bundesarchiv, Koblenz."
+    doc = rule_nlp(header + "\n\nN 123/7: Briefe, 1921. — Brief an Chicherin, Moskau, 30. Juni 1921, Bl. 22–25. — "
+                            "Chicherin's reply, 19.7.1921, Bl. 26.\n\n"
+                            "Folder 3. Letter to Lenin, Moscow, 2 July 1921; it mentions a telegram to Radek.")
+    assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
+            for ev in doc._.events] == [("COMMUNICATION", ["Viktor Kopp"], ["Chicherin"]),
+                                        ("COMMUNICATION", ["Chicherin"], ["Viktor Kopp"]),
+                                        ("COMMUNICATION", ["Viktor Kopp"], ["Lenin"])]
+    # without a creator in the header a letter needs its writer
+    doc = rule_nlp("Calendar. Bundesarchiv, Koblenz.\n\nBrief an Chicherin, Moskau, 30. Juni 1921, Bl. 22–25.")
+    assert doc._.events == []
+
+
 @pytest.mark.parametrize("text", [
     "A second meeting of Kopp with Chicherin, fixed for 12 September 1921, was put off at his request.",
     "The planned meeting of Kopp with Chicherin in Berlin in May 1921 did not take place.",
