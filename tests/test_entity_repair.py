@@ -181,6 +181,11 @@ def test_a_name_starts_after_the_noun_of_a_document():
     doc = nlp("Nota Ludowego Komisariatu Spraw Zagranicznych do poselstwa. 5 Schreiben Hasses an Seeckt.")
     assert [e.text for e in doc.ents][:2] == ["Ludowego Komisariatu Spraw Zagranicznych", "Hasses"]
     assert doc.ents[1].label_ == "PERSON"
+    # a reply opening a footnote's second document: "Ответ Хинчука от 19 января", "Antwort Becks"
+    nlp = repairing({"Ответ Хинчука": "PERSON", "Antwort Becks": "PERSON"})
+    nlp.get_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))
+    doc = nlp("Ответ Хинчука от 19 января. Antwort Becks, Berlin.")
+    assert [e.text for e in doc.ents][:2] == ["Хинчука", "Becks"]
 
 
 def test_a_common_word_opening_a_sentence_is_no_name():
