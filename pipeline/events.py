@@ -645,6 +645,11 @@ class EventExtractor:
                 recipient = coordinated(doc, m, after, joiners)  # "berichtete Rathenau dem Reichspräsidenten Ebert"
             elif verbal and not recipient and _adjacent(doc, i, m, self._cue("role_words"), titles):
                 recipient = coordinated(doc, m, after, joiners)  # "informed Chicherin", "told the ambassador"
+            elif verbal and not recipient and doc[m.end - 1].lower_.endswith(dative) and m.start - i <= 6 and \
+                    doc[m.start - 1].lower_ not in self._cue("prepositions") and not any(
+                        t.is_punct for t in doc[i + 1:m.start]) and not any(i < o.start < m.start for o in after):
+                # "доложил из Берлина председателю СНК Молотову": a dative after the verb, past a place
+                recipient = coordinated(doc, m, after, joiners)
             elif not verbal and bare < 2 and not (sender and recipient) and all(
                     not t.is_punct or in_words(doc, t.i, titles) or (t.i == i + 1 and t.text in ".:")
                     for t in doc[i + 1:m.start]) and (

@@ -11,6 +11,9 @@ def _core(ev):
 
 
 CASES = [
+    # a Russian dative recipient after the verb, past the place it was sent from
+    ("В 1923 г. положение изменилось. 14 апреля Красин доложил из Лондона М.М. Литвинову, что переговоры идут.",
+     ("COMMUNICATION", "report", ["Красин"], ["М.М. Литвинову"]), None, "1923-04-14"),
     ("Kopp’s report for Chicherin from Berlin of 2 March 1921.",
      ("COMMUNICATION", "report", ["Kopp"], ["Chicherin"]), "Berlin", "1921-03-02"),
     ("Chicherin’s telegram to Kopp of 25 Feb. 1921.",
