@@ -462,12 +462,36 @@ class EventExtractor:
             else:
                 unread.append((seg_of(tok.idx), info["type"], sent, tok, sent_ents))
         events = self._without_meeting_records(doc, events)
+        events = self._without_topic_meetings(doc, events)
         # the threshold is applied after merging: a weak reading of the body that its footnote
         # confirms ("had warned Witos in a letter" + "Korfanty to Witos, 29 April") is kept
         merged = self._told_in_footnotes(doc, _merge_and_source(doc, events, segments, citations), unread)
         doc._.events = [ev for ev in merged
                         if ev["confidence"] >= self.min_confidence - 1e-6]  # a config's "0.6" may read as 0.6000000000000001
         return doc
+
+    def _without_topic_meetings(self, doc: Doc, events: List[dict]) -> List[dict]:
+        """A meeting told in what a letter says, whose only people are the letter's ("Ворошилов писал Сталину
+        и Молотову, что прощальный прием ... прошел сухо"): the writer and his addressees, not a meeting."""
+        content = self._cue("content_cues")
+
+        def said(c: dict, ev: dict) -> bool:
+            span = doc.char_span(c["trigger"][1], ev["trigger"][0], alignment_mode="expand")
+            return span is not None and not any(t.text == ";" for t in span) and any(t.lower_ in content for t in span)
+
+        out = []
+        for ev in events:
+            if ev["type"] == "MEETING":
+                ids = {a["entity_id"] for a in ev["participant"]}
+                if any(c["type"] == "COMMUNICATION" and c["evidence"] == ev["evidence"] and
+                       c["trigger"][0] < ev["trigger"][0] and
+                       all(a["end"] <= c["trigger"][0] or a["start"] >= c["trigger"][1] for a in ev["participant"]) and
+                       ids <= {a["entity_id"] for r in ("sender", "recipient", "cc") for a in c[r]} and
+                       max(a["end"] for r in ("sender", "recipient", "cc") for a in c[r]) <= ev["trigger"][0] and
+                       said(c, ev) for c in events):
+                    continue
+            out.append(ev)
+        return out
 
     def _told_in_footnotes(self, doc: Doc, events: List[dict], unread: List[tuple]) -> List[dict]:
         """A body event whose footnote names its document without the people ("3 Record of the first

@@ -600,6 +600,15 @@ def test_in_a_persons_papers_the_notes_of_a_talk_are_his_own(rule_nlp):
     assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Lenin"])]
 
 
+def test_a_meeting_in_what_a_letter_says_with_only_the_letters_people_is_no_meeting(rule_nlp):
+    for text in ("On 10 August Kopp informed Chicherin and Lenin that the meeting had gone badly.",
+                 "10 августа Красин писал Г.В. Чичерину и М.М. Литвинову, что прощальный прием прошел сухо."):
+        assert [ev["type"] for ev in rule_nlp(text)._.events] == ["COMMUNICATION"]
+    # a meeting of theirs told in a clause of its own stays
+    doc = rule_nlp("On 10 August Kopp wrote to Chicherin; when they met two days later, nothing was settled.")
+    assert [ev["type"] for ev in doc._.events] == ["COMMUNICATION", "MEETING"]
+
+
 def test_in_a_persons_papers_a_letter_without_its_writer_is_his_own(rule_nlp):
     header = "Findbuch zum Bestand N 123: Nachlass Viktor Kopp (1880–1930). Bundesarchiv, Koblenz."
     doc = rule_nlp(header + "\n\nN 123/7: Briefe, 1921. — Brief an Chicherin, Moskau, 30. Juni 1921, Bl. 22–25. — "
