@@ -600,6 +600,13 @@ def test_in_a_persons_papers_the_notes_of_a_talk_are_his_own(rule_nlp):
     assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Lenin"])]
 
 
+@pytest.mark.parametrize("text", ["W 1921 r. Kopp przybył do Moskwy. 3 maja Chicherin przyjął go w Kremlu.",
+                                  "W 1921 r. Kopp przybył do Moskwy. 3 maja Chicherin rozmawiał z nim w Kremlu."])
+def test_a_polish_object_pronoun_is_the_one_named_before(rule_nlp, text):
+    doc = rule_nlp(text)
+    assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Kopp"])]
+
+
 def test_a_meeting_in_what_a_letter_says_with_only_the_letters_people_is_no_meeting(rule_nlp):
     for text in ("On 10 August Kopp informed Chicherin and Lenin that the meeting had gone badly.",
                  "10 августа Красин писал Г.В. Чичерину и М.М. Литвинову, что прощальный прием прошел сухо."):
