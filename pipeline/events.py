@@ -748,6 +748,13 @@ class EventExtractor:
         recipient = _unique_mentions([m for m in recipient if m.entity_id not in sender_ids])
         cc = _unique_mentions([m for m in cc if m.entity_id not in sender_ids and
                                m.entity_id not in {r.entity_id for r in recipient}])
+        if not sender and not recipient and not verbal and tok.lower_ in self._cue("reply_triggers") and prior and \
+                prior[-1]["type"] == "COMMUNICATION" and prior[-1]["trigger"][1] <= tok.idx and \
+                "\n\n" not in doc.text[prior[-1]["trigger"][1]:tok.idx]:
+            # "Szyfrogram Szembeka do Becka ...; odpowiedź ministra z 13 III", "the envoy's reply of 17 June":
+            # the reply to the document just cited goes back from its addressee to its writer
+            sender = [_mention_of_arg(a, tok) for a in prior[-1]["recipient"]]
+            recipient = [_mention_of_arg(a, tok) for a in prior[-1]["sender"]]
         creator = self._creator
         if not sender and recipient and creator is not None and not verbal and tok.idx >= self._creator_end and \
                 entity_id(creator) not in {m.entity_id for m in recipient} and self._opens_item(doc, sent, tok):

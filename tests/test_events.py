@@ -600,6 +600,17 @@ def test_in_a_persons_papers_the_notes_of_a_talk_are_his_own(rule_nlp):
     assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Lenin"])]
 
 
+@pytest.mark.parametrize("text", [
+    "2 Telegram from Kopp to Chicherin, Berlin, 12 March 1921, AVPRF, f. 04, op. 13, d. 45, l. 23; the commissar's reply of 14 March: ibid., l. 24.",
+    "2 Telegram from Kopp to Chicherin, Berlin, 12 March 1921. The reply of 14 March, ibid., l. 24.",
+])
+def test_a_reply_by_description_goes_back_from_the_addressee_of_the_document_before(rule_nlp, text):
+    doc = rule_nlp(text)
+    assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
+            for ev in doc._.events] == [("COMMUNICATION", ["Kopp"], ["Chicherin"]),
+                                        ("COMMUNICATION", ["Chicherin"], ["Kopp"])]
+
+
 @pytest.mark.parametrize("text", ["W 1921 r. Kopp przybył do Moskwy. 3 maja Chicherin przyjął go w Kremlu.",
                                   "W 1921 r. Kopp przybył do Moskwy. 3 maja Chicherin rozmawiał z nim w Kremlu."])
 def test_a_polish_object_pronoun_is_the_one_named_before(rule_nlp, text):
