@@ -94,7 +94,7 @@ class CitationParser:
         self.level_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{containers})\s*\d", re.U)
         self.container_re = re.compile(rf"^(?:{containers})\s*\d", re.U)
         boxes, folders = fields.get("box_levels", []), fields.get("folder_levels", [])
-        self.box_re = re.compile(rf"(?<!\w)(?:{_alt(boxes)})\s*(\d+[a-z]?)(?!\s*[–-]\s*\d)(?!\w)", re.U) if boxes else None
+        self.box_re = re.compile(rf"(?<!\w)(?:{_alt(boxes)})\s*\d+[a-z]?(?!\s*[–-]\s*\d)(?!\w)", re.U) if boxes else None
         self.folder_re = re.compile(rf"^(?:{_alt(folders)})\s*\d", re.U) if folders else None
         series = fields.get("series_levels", [])
         self.series_only_re = re.compile(rf"^(?:{_alt(series)})\s*\d+[a-z]?$", re.U) if series else None
@@ -473,8 +473,8 @@ class CitationParser:
         whose folders the entries below cite ("Folder 1. Report of ..."); None for any other paragraph."""
         if self.box_re is None or self.arrangement_re is None or not self.arrangement_re.match(text):
             return None
-        boxes = list(self.box_re.finditer(text))
-        return re.sub(r"\s+", " ", boxes[0].group(0)) if len(boxes) == 1 and "–" not in text[boxes[0].end():boxes[0].end() + 2] else None
+        boxes = list(self.box_re.finditer(text))  # "Boxes 18–19" is no box of its folders
+        return re.sub(r"\s+", " ", boxes[0].group(0)) if len(boxes) == 1 else None
 
     def in_heading_box(self, cite: dict, box: Optional[str]) -> None:
         """'Folder 1' under the heading's 'Box 17' is 'Box 17, Folder 1'."""
