@@ -270,18 +270,6 @@ def test_a_register_with_numbered_series_and_a_series_heading_that_gives_the_box
         ("hoover_archives", None, None, "Folder 4", None)]
 
 
-def test_findbuch_items_end_at_the_dash_and_narrow_their_leaves(rule_nlp):
-    doc = rule_nlp("Findbuch zum Bestand. Bundesarchiv, Freiburg, N 123 (Nachlass Köstring).\n\n"
-                   "N 123/7: Berichte und Briefe, 1937. — Notizen über die Prozesse, Januar–Juli 1937, Bl. 1–14, hier "
-                   "Bl. 7. — Brief an Beck, Moskau, 30. Juni 1937, Bl. 22 f. — Antwort Becks, 19.7.1937, Bl. 26; "
-                   "das Gegenstück: BArch, RH 2/2209, Bl. 40 f. — Aufzeichnung über ein Gespräch mit Woroschilow, "
-                   "7. November 1937, Bl. 40–42.")
-    assert [_key(c) for c in doc._.citations] == [
-        ("bundesarchiv", "N 123", None, "7", "7"), ("bundesarchiv", "N 123", None, "7", "22 f."),
-        ("bundesarchiv", "N 123", None, "7", "26"), ("bundesarchiv", "RH 2", None, "2209", "40 f."),
-        ("bundesarchiv", "N 123", None, "7", "40–42")]
-
-
 def test_a_book_in_a_calendar_is_no_archival_citation(rule_nlp):
     doc = rule_nlp("Calendar. Hoover Institution Archives.\n\nLetter from Hoover to Brown, 4 Aug. 1921, printed in "
                    "Documents, vol. 3, p. 75.\n\nTelegram from Brown to Hoover no. 45, 5 Aug. 1921.")
@@ -409,16 +397,27 @@ def test_inventory_entries_take_fond_and_opis_from_the_header(rule_nlp, entry, e
     assert [_key(c) for c in doc._.citations] == expected
 
 
-def test_a_file_heading_lends_its_file_to_every_item_cited_by_its_leaves(rule_nlp):
-    doc = rule_nlp("Findbuch. Bundesarchiv Koblenz, Nachlass Rudolf Nadolny (N 1024).\n\n"
-                   "N 1024/13: Schriftwechsel mit Bülow, 1933–1934. — Brief Bülows an Nadolny, Berlin, 20. Dezember 1933, "
-                   "Bl. 1–4. — Telegramm Bülows an Nadolny, 20. März 1934, Bl. 30: Sondierungen; Entwurf im PA AA, "
-                   "R 31485, Bl. 7. — der Entwurf ebd., Bl. 37–39. — Telegramm Nadolnys an Bülow, Moskau, 29. März 1934, "
-                   "Bl. 40–41, mit der Empfehlung.")
-    assert [_key(c) for c in doc._.citations] == [
-        ("bundesarchiv", "N 1024", None, "13", "1–4"), ("bundesarchiv", "N 1024", None, "13", "30"),
-        ("pa_aa", None, None, "R 31485", "7"), ("pa_aa", None, None, "R 31485", "37–39"),
-        ("bundesarchiv", "N 1024", None, "13", "40–41")]
+@pytest.mark.parametrize("text,expected", [
+    ("Findbuch. Bundesarchiv Koblenz, Nachlass Rudolf Nadolny (N 1024).\n\n"
+     "N 1024/13: Schriftwechsel mit Bülow, 1933–1934. — Brief Bülows an Nadolny, Berlin, 20. Dezember 1933, "
+     "Bl. 1–4. — Telegramm Bülows an Nadolny, 20. März 1934, Bl. 30: Sondierungen; Entwurf im PA AA, "
+     "R 31485, Bl. 7. — der Entwurf ebd., Bl. 37–39. — Telegramm Nadolnys an Bülow, Moskau, 29. März 1934, "
+     "Bl. 40–41, mit der Empfehlung.",
+     [("bundesarchiv", "N 1024", None, "13", "1–4"), ("bundesarchiv", "N 1024", None, "13", "30"),
+      ("pa_aa", None, None, "R 31485", "7"), ("pa_aa", None, None, "R 31485", "37–39"),
+      ("bundesarchiv", "N 1024", None, "13", "40–41")]),
+    # a dash between items ends a citation ("Bl. 40 f. — Aufzeichnung"); "Bl. 1–14, hier Bl. 7" cites Bl. 7
+    ("Findbuch zum Bestand. Bundesarchiv, Freiburg, N 123 (Nachlass Köstring).\n\n"
+     "N 123/7: Berichte und Briefe, 1937. — Notizen über die Prozesse, Januar–Juli 1937, Bl. 1–14, hier "
+     "Bl. 7. — Brief an Beck, Moskau, 30. Juni 1937, Bl. 22 f. — Antwort Becks, 19.7.1937, Bl. 26; "
+     "das Gegenstück: BArch, RH 2/2209, Bl. 40 f. — Aufzeichnung über ein Gespräch mit Woroschilow, "
+     "7. November 1937, Bl. 40–42.",
+     [("bundesarchiv", "N 123", None, "7", "7"), ("bundesarchiv", "N 123", None, "7", "22 f."),
+      ("bundesarchiv", "N 123", None, "7", "26"), ("bundesarchiv", "RH 2", None, "2209", "40 f."),
+      ("bundesarchiv", "N 123", None, "7", "40–42")]),
+])
+def test_a_file_heading_lends_its_file_to_every_item_cited_by_its_leaves(rule_nlp, text, expected):
+    assert [_key(c) for c in rule_nlp(text)._.citations] == expected
 
 
 def test_a_volume_heading_lends_its_file_to_the_items_of_the_paragraphs_below(rule_nlp):
