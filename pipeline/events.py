@@ -745,14 +745,21 @@ class EventExtractor:
                 if ev["type"] == "COMMUNICATION" and sender_ids & {a["entity_id"] for a in ev["recipient"]}:
                     recipient = [_mention_of_arg(a, tok) for a in ev["sender"]]
                     break
+            last = prior[-1] if prior else None
+            if not recipient and verbal and last is not None and last["type"] == "COMMUNICATION" and \
+                    self._just_before(doc, last, tok) \
+                    and not sender_ids & {a["entity_id"] for a in last["sender"]}:
+                # "Mustafa Kemal's letter to Lenin reached Moscow in June. Chicherin replied on 3 June": the
+                # reply answers the document told just before it
+                recipient = [_mention_of_arg(a, tok) for a in last["sender"]]
         recipient = _unique_mentions([m for m in recipient if m.entity_id not in sender_ids])
         cc = _unique_mentions([m for m in cc if m.entity_id not in sender_ids and
                                m.entity_id not in {r.entity_id for r in recipient}])
-        if not sender and not recipient and not verbal and tok.lower_ in self._cue("reply_triggers") and prior and \
-                prior[-1]["type"] == "COMMUNICATION" and prior[-1]["trigger"][1] <= tok.idx and \
-                "\n\n" not in doc.text[prior[-1]["trigger"][1]:tok.idx]:
-            # "Szyfrogram Szembeka do Becka ...; odpowiedź ministra z 13 III", "the envoy's reply of 17 June":
-            # the reply to the document just cited goes back from its addressee to its writer
+        if not sender and not recipient and tok.lower_ in self._cue("reply_triggers") and prior and \
+                prior[-1]["type"] == "COMMUNICATION" and self._just_before(doc, prior[-1], tok):
+            # "Szyfrogram Szembeka do Becka ...; odpowiedź ministra z 13 III", "the envoy's reply of 17 June",
+            # "... he wrote to Chicherin that ... The commissar replied": the reply to the document just told
+            # goes back from its addressee to its writer
             sender = [_mention_of_arg(a, tok) for a in prior[-1]["recipient"]]
             recipient = [_mention_of_arg(a, tok) for a in prior[-1]["sender"]]
         creator = self._creator
@@ -773,6 +780,11 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+
+    @staticmethod
+    def _just_before(doc, ev: dict, tok) -> bool:
+        """Whether an earlier event was told just before this trigger: in the same paragraph."""
+        return ev["trigger"][1] <= tok.idx and "\n\n" not in doc.text[ev["trigger"][1]:tok.idx]
 
     @staticmethod
     def _opens_item(doc, sent, tok) -> bool:

@@ -611,6 +611,19 @@ def test_a_reply_by_description_goes_back_from_the_addressee_of_the_document_bef
                                         ("COMMUNICATION", ["Chicherin"], ["Kopp"])]
 
 
+@pytest.mark.parametrize("text", [
+    # a reply by a description, after a letter whose writer is a pronoun
+    "In 1921 Kopp was in Berlin. On 14 November he wrote to Chicherin that the Germans hesitated. "
+    "The commissar replied by telegram two days later.",
+    # a named writer who was not the addressee of the document just told answers its writer
+    "In 1921 Kopp's letter to Lenin reached Moscow in June. Chicherin replied on 3 June.",
+])
+def test_a_verbal_reply_answers_the_document_told_just_before(rule_nlp, text):
+    events = rule_nlp(text)._.events
+    assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]]) for ev in events][-1] \
+        == ("COMMUNICATION", ["Chicherin"], ["Kopp"])
+
+
 @pytest.mark.parametrize("text", ["W 1921 r. Kopp przybył do Moskwy. 3 maja Chicherin przyjął go w Kremlu.",
                                   "W 1921 r. Kopp przybył do Moskwy. 3 maja Chicherin rozmawiał z nim w Kremlu."])
 def test_a_polish_object_pronoun_is_the_one_named_before(rule_nlp, text):
