@@ -720,6 +720,10 @@ class EventExtractor:
                 if any(t.text == "," for t in doc[i:m.start]):
                     sender = [m]
                 break
+        if not sender and not passive:
+            dropped = self._dropped_subject(doc, sent, tok, after)
+            if dropped is not None:
+                sender = [dropped]  # "O podpisaniu zadepeszował do ministra": the one the text is about
         if not recipient and passive:
             # "Radek was informed by Lenin": the subject of a passive verb is the addressee
             subj = self._subject(doc, sent, i, [m for m in before if m not in sender], blocked)
@@ -780,6 +784,28 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+
+    def _dropped_subject(self, doc, sent, tok, after: List[Mention]) -> Optional[Mention]:
+        """The subject a Polish verb leaves unsaid ("3 V 1927 rozmawiał z ministrem Cielēnsem"): the person
+        the sentence or the text before it is about. Only for a verb whose form says a singular person did it,
+        and not when a name after the verb stands ungoverned in its clause ("przyjął go prezydent Lebrun")."""
+        endings = tuple(self._cue("dropped_subject_endings"))
+        resolver = self._resolver
+        if not endings or resolver is None or not self._verbal(tok) or not tok.lower_.endswith(endings):
+            return None
+        end = next((t.i for t in doc[tok.i + 1:sent.end] if t.text in (";", ",", ":")), sent.end)
+        governing, dative = self._cue("prepositions"), tuple(self._cue("dative_endings"))
+        titles = self._titles()
+        for m in after:
+            if m.start >= end:
+                break
+            if not m.resolved and _cue_before(doc, m, titles, sent.start) not in governing and \
+                    not doc[m.end - 1].lower_.endswith(dative):
+                return None
+        ref = resolver.subject(sent, before=tok.i) or resolver.topic_before(resolver.sent_index(tok.i))
+        if ref is None or ref.label_ != "PERSON" or any(m.entity_id == ref.entity_id for m in after):
+            return None
+        return resolved(tok.i, tok.i + 1, doc, ref, "pronoun")
 
     @staticmethod
     def _just_before(doc, ev: dict, tok) -> bool:
@@ -903,6 +929,8 @@ class EventExtractor:
         subj = self._subject(doc, sent, i, left, blocked) if left else None
         if subj is None and left and i - left[-1].end <= 12:
             subj = left[-1]
+        if subj is None and not right_only:
+            subj = self._dropped_subject(doc, sent, tok, [m for m in mentions if m.start > i])
         if subj is not None:
             parts.extend(coordinated(doc, subj, before, joiners, forward=False))
             rel = next((t.i for t in doc[max(sent.start, subj.start - 2):subj.start]

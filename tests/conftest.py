@@ -48,7 +48,7 @@ def rule_nlp():
                "Kota", "Mołotowa", "Becka", "Hitlerem", "Stalin", "Roosevelt", "Churchill", "Raczyński",
                "William Strang", "Sir William Seeds", "Paul-Émile Naggiar", "Hussein Ala", "Trygve Lie", "Hodgson",
                "Maxim Litvinov", "Curzon", "Baldwin", "Chamberlain", "Joynson-Hicks", "Birkenhead", "Stresemann", "Litvinov",
-               "Hubert Gough", "Paderewskiego", "Chicherina", "Красин", "Tschitscherin", "Л.М. Карахана", "М.М. Литвинову",
+               "Hubert Gough", "Paderewskiego", "Chicherina", "Chicherinem", "Красин", "Tschitscherin", "Л.М. Карахана", "М.М. Литвинову",
                "Ататюрком", "Bülow", "Радек", "Пятаков", "Н.Н. Крестинским", "Aleksandrovsky", "Voikov", "Rathenau", "Ebert", "Wirth", "Brockdorff-Rantzau", "Philippe Berthelot", "Rakovsky"]]
     orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr", "War Cabinet",
                                                      "International Committee of the Red Cross", "Cabinet",

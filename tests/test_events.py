@@ -631,6 +631,16 @@ def test_a_polish_object_pronoun_is_the_one_named_before(rule_nlp, text):
     assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Chicherin", "Kopp"])]
 
 
+@pytest.mark.parametrize("text, core", [
+    ("W 1921 r. Kopp przybył do Moskwy. Wieczorem rozmawiał w Kremlu z Chicherinem.",
+     ("MEETING", ["Chicherinem", "Kopp"])),
+    ("W 1921 r. Kopp przybył do Moskwy. Nazajutrz telegrafował do Chicherina, że rozmowy utknęły.",
+     ("COMMUNICATION", "telegram", ["Kopp"], ["Chicherina"])),
+])
+def test_a_polish_verb_without_its_subject_was_done_by_the_one_the_text_is_about(rule_nlp, text, core):
+    assert [_core(ev) for ev in rule_nlp(text)._.events] == [core]
+
+
 def test_a_meeting_in_what_a_letter_says_with_only_the_letters_people_is_no_meeting(rule_nlp):
     for text in ("On 10 August Kopp informed Chicherin and Lenin that the meeting had gone badly.",
                  "10 августа Красин писал Г.В. Чичерину и М.М. Литвинову, что прощальный прием прошел сухо."):
