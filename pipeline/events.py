@@ -1017,6 +1017,7 @@ class EventExtractor:
         """
         lex = self.lexicon()
         owner_cues = self._cue("date_cues") or {"of", "on", "dated"}
+        medium_cues = self._cue("medium_cues")
         clause_lo, clause_hi = sent.start, sent.end
         for t in sent:
             if t.text == ";":
@@ -1051,6 +1052,12 @@ class EventExtractor:
                     break
                 k -= 2
             if k >= sent.start and not doc[k].ent_type_ and doc[k].lower_ in lex:
+                if k > sent.start and doc[k - 1].lower_ in medium_cues:
+                    # "Bülow instructed him by telegram on 23 August": the medium of the verb, dated with it
+                    verb = next((t.i for t in reversed(doc[max(sent.start, k - 6):k - 1])
+                                 if t.lower_ in lex and self._verbal(t)), None)
+                    if verb is not None:
+                        return verb
                 return k
             return None
 

@@ -11,6 +11,9 @@ def _core(ev):
 
 
 CASES = [
+    # a medium after the verb ("by telegram") does not take the verb's date
+    ("In 1920 Kopp was in Berlin. Chicherin instructed him by telegram on 23 August to wait.",
+     ("COMMUNICATION", "directive", ["Chicherin"], ["Kopp"]), None, "1920-08-23"),
     # a Russian dative recipient after the verb, past the place it was sent from
     ("В 1923 г. положение изменилось. 14 апреля Красин доложил из Лондона М.М. Литвинову, что переговоры идут.",
      ("COMMUNICATION", "report", ["Красин"], ["М.М. Литвинову"]), None, "1923-04-14"),
