@@ -153,8 +153,9 @@ class EntityRepair:
                     # "Mustafa Kemal" of "Mustafa Kemal Atatürk", when it leads one person's name only
                     lead = kb.leading.get(norm_key(text))
                     ids = lead if lead and len(lead) == 1 else None
-                if not ids and label == "PERSON" and has_cyrillic(text) and " " not in text.strip():
-                    # "со Скирмунтом": an inflected Cyrillic surname of a person the KB writes in Latin only
+                if not ids and label == "PERSON" and " " not in text.strip():
+                    # "со Скирмунтом", "Schreiben Unschlichts": an inflected surname of one person the KB knows
+                    # (in Latin or Cyrillic, as written in another language)
                     hits = {eid for k in surname_keys(text.strip()) for eid in kb.surnames.get(k, {})}
                     ids = sorted(hits) if len(hits) == 1 else None
                 if ids:

@@ -232,3 +232,10 @@ def test_an_inflected_cyrillic_surname_of_a_person_the_kb_writes_in_latin(nlp):
     doc = nlp("Донесение о беседе со Скирмунтом, 15 июля 1921 г. Беседа шла долго.")
     assert ("Скирмунтом", "PERSON") in ents(doc)
     assert not any(text == "Беседа" for text, _ in ents(doc))
+
+
+def test_an_inflected_latin_surname_of_a_person_the_kb_writes_in_another_spelling(nlp):
+    # the KB has "Józef Unschlicht" and "Unshlikht"; the German genitive of the surname alone is that person
+    doc = nlp("Schreiben Unschlichts an den Volkskommissar über die Fliegerschule.")
+    assert ("Unschlichts", "PERSON") in ents(doc)
+    assert not any(text in ("Schreiben", "Volkskommissar", "Fliegerschule") for text, _ in ents(doc))
