@@ -42,6 +42,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .kb import KnowledgeBase, read_kb, write_entities
+from .tokenizer import get_segments
 from .normalization import (has_cyrillic, is_honorific, is_patronymic, lemma_key, norm_key, phrase_variants,
                             surname_keys)
 
@@ -153,7 +154,8 @@ class EntityRepair:
                     # "Mustafa Kemal" of "Mustafa Kemal Atatürk", when it leads one person's name only
                     lead = kb.leading.get(norm_key(text))
                     ids = lead if lead and len(lead) == 1 else None
-                if not ids and label == "PERSON" and " " not in text.strip():
+                word = text.strip()
+                if not ids and label == "PERSON" and " " not in word and (has_cyrillic(word) or word.istitle()):
                     # "со Скирмунтом", "Schreiben Unschlichts": an inflected surname of one person the KB knows
                     # (in Latin or Cyrillic, as written in another language)
                     hits = {eid for k in surname_keys(text.strip()) for eid in kb.surnames.get(k, {})}
@@ -182,6 +184,7 @@ class EntityRepair:
                 if not self._common_word(e) and not self._adjective(e) and not self._no_word(e) and
                 not self._german_noun(e) and not self._capitalised_word(e, lower, inner)]
         ents = [part for e in ents for part in self._pair_split(e)]
+        ents = self._day_at_paragraph_start(doc, ents)
         ents = self._surnames_are_people(self._hyphen_completed(doc, self._hyphen_joined(doc, ents)))
         taken = [False] * len(doc)
         for e in ents:
@@ -327,6 +330,23 @@ class EntityRepair:
                     if len(found) == 1:
                         e = Span(doc, start, end, label=next(iter(found)))
                         break
+            out.append(e)
+        return out
+
+    @staticmethod
+    def _day_at_paragraph_start(doc: Doc, ents: List[Span]) -> List[Span]:
+        """A calendar entry opening with its date ("14 VIII 1921, Moskwa. — Telegram ..."): the NER, which
+        mostly saw footnote numbers there, leaves the day out. In a body paragraph (not a footnote, whose
+        first number is its own) a day number before a date of month and year belongs to it."""
+        starts = {s["start"] for s in get_segments(doc) if s.get("kind") != "footnote"}
+        out = []
+        for e in ents:
+            if e.label_ == "DATE" and e.start > 0 and not e[0].is_digit and e[0].is_alpha and \
+                    any(t.is_digit for t in e[1:]):
+                day = doc[e.start - 1]
+                if day.is_digit and len(day.text) <= 2 and 1 <= int(day.text) <= 31 and day.idx in starts and \
+                        day.whitespace_:
+                    e = Span(doc, e.start - 1, e.end, label=e.label, kb_id=e.kb_id)
             out.append(e)
         return out
 

@@ -239,3 +239,14 @@ def test_an_inflected_latin_surname_of_a_person_the_kb_writes_in_another_spellin
     doc = nlp("Schreiben Unschlichts an den Volkskommissar über die Fliegerschule.")
     assert ("Unschlichts", "PERSON") in ents(doc)
     assert not any(text in ("Schreiben", "Volkskommissar", "Fliegerschule") for text, _ in ents(doc))
+
+
+def test_a_calendar_entry_opening_with_its_date_keeps_the_day():
+    nlp = repairing({"VIII 1921": "DATE"})
+    assert ents(nlp("14 VIII 1921, Moskwa. Telegram posła do ministra."))[0] == ("14 VIII 1921", "DATE")
+    # a footnote's first number is its own, and a roman month alone is no one's surname ("Edward VIII")
+    doc = nlp.make_doc("14 VIII 1921, Moskwa. Telegram posła do ministra.")
+    doc.user_data["segments"] = [{"start": 0, "end": len(doc.text), "kind": "footnote", "number": 14, "markers": []}]
+    for _, pipe in nlp.pipeline:
+        doc = pipe(doc)
+    assert ents(doc)[0] == ("VIII 1921", "DATE")
