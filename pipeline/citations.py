@@ -396,7 +396,7 @@ class CitationParser:
         Its "fond" is the header's one fond (see `header_fond`), or None. An organisation named after
         the archive is not taken for one: "Bakhmeteff Archive, Columbia University" names the holder.
         """
-        archives = sorted(archives)
+        archives = named = sorted(archives)
         # "Lithuanian Central State Archives (LCVA)": the name and its acronym are one archive, the acronym's
         archives = [a for k, a in enumerate(archives)
                     if not (k + 1 < len(archives) and text[a[1]:archives[k + 1][0]].strip() == "(")]
@@ -417,7 +417,8 @@ class CitationParser:
                      if any(c.get(k) for k in ("fond", "opis", "delo"))}
             ends = [a[0] for a in archives[1:]] + [len(text)]
             holding = {a[2] for a, end in zip(archives, ends) if self._names_holdings(text[a[1]:end])}
-            chosen = cited or holding or self._labelled_archive(archives, text) or self._title_archive(archives, text)
+            chosen = cited or set(self._fonds_before(named, text)) or holding or \
+                self._labelled_archive(archives, text) or self._title_archive(archives, text)
             if len(chosen) != 1 or not chosen <= ids - {None}:
                 return None
             eid = chosen.pop()
@@ -432,8 +433,19 @@ class CitationParser:
         if len(held) == 1:
             fond, opis = held.pop()  # "RGASPI, Moscow, fond 495 (records of the ECCI)"; "Ф. 495 (...), оп. 123"
         elif not held and not any(c.get("fond") for c in citations):
-            fond = self.header_fond(text)
+            fond = self.header_fond(text) or self._fonds_before(named, text).get(eid)
         return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond, "opis": opis}
+
+    def _fonds_before(self, archives: List[tuple], text: str) -> Dict[str, str]:
+        """{archive: fond} for the archives a header names right after one of their fonds ("zespół Ambasada RP
+        w Moskwie w Archiwum Akt Nowych (AAN)"), when each is named with one fond only."""
+        found: Dict[str, set] = {}
+        for a in archives:
+            before = text[max(0, a[0] - 80):a[0]]
+            m = next((m for m in (rx.search(before) for rx in self.fond_before) if m), None)
+            if m and a[2]:
+                found.setdefault(a[2], set()).add(re.sub(r"\s+", " ", m.group("v")))
+        return {eid: fonds.pop() for eid, fonds in found.items() if len(fonds) == 1}
 
     def _labelled_archive(self, archives: List[tuple], text: str) -> set:
         """{the archive} a header's repository field names ("Repository: RGVA, ul. Admirala Makarova 29"),

@@ -334,6 +334,12 @@ def test_header_with_several_archives_takes_the_one_given_with_its_holdings(rule
     # two fonds in the header: none for the entries
     ("Calendar. The National Archives, Kew: Foreign Office (FO 371) and Cabinet papers (CAB 23).",
      "Letter from Kopp to Chicherin, 3 May 1921, vol. 12, f. 4.", ("tna_kew", None, None, "12", "4")),
+    # the fond named before its archive, in a header that names other archives too (their copies are
+    # described, not cited)
+    ("Podstawą kalendarium jest zespół Ambasada RP w Moskwie w Archiwum Akt Nowych (AAN) w Warszawie. Dokumenty "
+     "z innych zespołów oraz odpisy przechowywane w PISM cytuje się z nazwą archiwum; odpowiedniki sowieckie "
+     "według sygnatur AWPRF.",
+     "14 VIII 1921, Moskwa. — Telegram posła do MSZ. Sygn. 1, k. 1–2.", ("aan", "Ambasada RP w Moskwie", None, "1", "1–2")),
     # a complete keyword-less signature takes no fond from the header
     ("Calendar. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin, fond 9.",
      "Telegram from Dirksen to Bülow, 1.10.1931, R 9389, Bl. 201.", ("pa_aa", None, None, "R 9389", "201")),
