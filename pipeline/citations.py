@@ -628,7 +628,9 @@ class CitationParser:
                                for m in leaves[1:]]
             else:
                 entry_items = []
-            prior = [c for c in found if c["end"] <= s and re.fullmatch(r"[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
+            # "...; d. 14, l. 5", "l. 2 (protocol of 27 July 1920); d. 99, l. 1": the next file, past a gloss
+            prior = [c for c in found if c["end"] <= s and re.fullmatch(
+                r"\s*(?:\([^()]{0,80}\))?[\s,;]*(?:and|und|et|i|и)?\s*", text[c["end"]:s])]
             nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])
                                and not self.stop_in_re.search(text[c["end"]:s])  # "; printed in DVP, vol. 17"
                                # "; the communiqué in DVP, vol. 18, pp. 333–334"; but "p. 1, d. 6" is a folder and file

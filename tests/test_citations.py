@@ -348,6 +348,11 @@ def test_header_fond_goes_to_entries_that_give_only_a_file(rule_nlp, header, ent
     assert [_key(c) for c in rule_nlp(header + "\n\n" + entry)._.citations] == [expected]
 
 
+def test_next_file_after_a_gloss_keeps_fond_and_opis(rule_nlp):
+    doc = rule_nlp("12 RGASPI, f. 17, op. 3, d. 97, l. 2 (protocol of 27 July 1920); d. 99, l. 1 (protocol of 3 Aug. 1920).")
+    assert [_key(c) for c in doc._.citations] == [("rgaspi", "17", "3", "97", "2"), ("rgaspi", "17", "3", "99", "1")]
+
+
 def test_next_file_after_semicolon_in_a_finding_aid_keeps_fond_and_opis(rule_nlp):
     doc = rule_nlp("Guide. Russian State Military Archive (RGVA), Moscow.\n\n"
                    "Letter from Smilga to Sklyansky, Smolensk, 2 July 1920, f. 4, op. 14, d. 12, l. 3; d. 14, l. 5 (copy).")
