@@ -262,6 +262,10 @@ class CitationParser:
                         if cite.get(k) is None:
                             cite[k] = v
                     level_start = None
+                    if val.get("delo") and not val.get("pages") and cite.get("delo") == val["delo"] and \
+                            part.endswith(val["delo"]):
+                        # "FO 418/60, no. 87": a numbered paper of the volume is a level of its file
+                        level_start = p1 - len(val["delo"])
                     pages_done = pages_done or "pages" in val
                 else:
                     cite[name] = val

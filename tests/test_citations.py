@@ -43,6 +43,8 @@ CASES = [
      "pa_aa", "Nachlass Brockdorff-Rantzau", None, None, "H 225415 f."),
     # British: class and piece, folios
     ("TNA, FO 371/10739, f. 88.", "tna_kew", "FO 371", None, "10739", "88"),
+    # a numbered paper of a class/piece volume is a level of its file
+    ("TNA, FO 418/60, no. 87. Printed: Cmd. 1890, p. 2.", "tna_kew", "FO 418", None, "60, no. 87", None),
     ("the cabinet minutes in TNA (formerly the Public Record Office), CAB 23/95, ff. 179–185.",
      "tna_kew", "CAB 23", None, "95", "179–185"),
     ("The intercepts are in TNA, HW 12/12.", "tna_kew", "HW 12", None, "12", None),
