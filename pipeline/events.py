@@ -1079,6 +1079,9 @@ class EventExtractor:
             dates = [e for e in dates if not (after_place(e) and e.start > tok.i)]
         in_clause = [e for e in dates if clause_lo <= e.start < clause_hi]
         own = [e for e in in_clause if owner(e) == tok.i]
+        heading = self._entry_heading(doc, sent) if not own else None
+        if heading is not None and heading[0] is not None and self._dated_by_heading(doc, sent, tok, lex):
+            return _date_arg(heading[0])  # "22 VIII 1921, Moskwa. — Raport posła ...: 20 sierpnia ...": the entry's
         if not own and self._topic_of_document(doc, tok, clause_lo, lex):
             return None  # "Bericht ... über seinen Antrittsbesuch bei Litwinow, 3. Dezember 1928": the report's date
         free = own or [e for e in in_clause if owner(e) is None]
@@ -1100,9 +1103,37 @@ class EventExtractor:
         # the place it was written ("Minute by Bevin for Attlee ..., reported on 9 May, London, 10 May 1946")
         best = min(free, key=lambda e: ((e._.date or {}).get("precision") not in ("day", "month"),
                                         not after_place(e), abs(e.start - tok.i)))
-        value = best._.date or {}
-        return {"text": best.text, "value": value.get("value"), "precision": value.get("precision"),
-                "year_inferred": bool(value.get("year_inferred")), "start": best.start_char, "end": best.end_char}
+        return _date_arg(best)
+
+    def _entry_heading(self, doc, sent) -> Optional[Tuple[Optional[Span], Optional[Span]]]:
+        """(date, place) of the heading a calendar entry opens with, when the sentences of its paragraph
+        before `sent` are only that ("Nr. 8 — Dezember 1924, Berlin.", "22 VIII 1921, Moskwa."), else None."""
+        segments = get_segments(doc)
+        seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"start": 0}
+        head = [t for t in doc[:sent.start] if t.idx >= seg["start"] and not t.is_space]
+        if not head or len(head) > 16:
+            return None
+        ents = [e for e in self._doc_ents(doc) if head[0].i <= e.start and e.end <= sent.start]
+        if any(e.label_ not in ("DATE", "LOC") for e in ents):
+            return None
+        inside = {k for e in ents for k in range(e.start, e.end)}
+        words = [t for t in head if t.i not in inside and t.is_alpha]
+        dates = [e for e in ents if e.label_ == "DATE" and e._.date]
+        if len(dates) > 1 or len(words) > 3:
+            return None
+        places = [e for e in ents if e.label_ == "LOC"]
+        return (dates[0] if dates else None), (places[0] if len(places) == 1 else None)
+
+    def _dated_by_heading(self, doc, sent, tok, lex) -> bool:
+        """Whether the entry's heading dates this trigger: the document that opens the entry ("— Telegram
+        Filipowicza do MSZ"), or the talk its record records ("Zapis rozmowy ministra Narutowicza z ...")."""
+        if self._opens_item(doc, sent, tok):
+            return True
+        if lex.get(tok.lower_, {}).get("type") != "MEETING":
+            return False
+        first = next((t for t in doc[sent.start:tok.i] if t.is_alpha), None)
+        return first is not None and first.lower_ in self._cue("record_nouns") and self._opens_item(doc, sent, first) \
+            and not any(lex.get(t.lower_) for t in doc[first.i + 1:tok.i])
 
     def _topic_of_document(self, doc, tok, lo: int, lex) -> bool:
         """A meeting that a document is about: "Report from Dirksen to Bülow on a conversation with Voroshilov"."""
@@ -1196,6 +1227,11 @@ class EventExtractor:
                     doc[e.end].text == ")" and doc[e.start - 2].ent_type_ == "PERSON" and abs(e.start - tok.i) <= 8:
                 place = _arg(e)  # "Letter from Chicherin (Wiesbaden) to Dirksen"
                 break
+        if place is None and date is not None and date.get("start") is not None and date["start"] < sent.start_char:
+            heading = self._entry_heading(doc, sent)
+            if heading is not None and heading[1] is not None and heading[0] is not None and \
+                    heading[0].start_char == date["start"]:
+                place = _arg(heading[1])  # "22 VIII 1921, Moskwa. — Raport posła ...": where it was written
         if place is None and date is not None and date.get("start") is not None:
             # the formula of a calendar entry or a footnote: "Telegram from Dirksen to Bülow, Moscow, 1.10.1931"
             d0 = next((e for e in sent_ents if e.label_ == "DATE" and e.start_char == date["start"]), None)
@@ -1321,6 +1357,12 @@ def _core(ev: dict) -> tuple:
         return ("MEETING", frozenset(a["entity_id"] for a in ev["participant"]))
     return ("COMMUNICATION", frozenset(a["entity_id"] for a in ev["sender"]),
             frozenset(a["entity_id"] for a in ev["recipient"]))
+
+
+def _date_arg(e: Span) -> dict:
+    value = e._.date or {}
+    return {"text": e.text, "value": value.get("value"), "precision": value.get("precision"),
+            "year_inferred": bool(value.get("year_inferred")), "start": e.start_char, "end": e.end_char}
 
 
 def _date_rank(d: Optional[dict]) -> int:

@@ -802,3 +802,20 @@ def test_a_common_english_word_is_no_inflected_trigger(rule_nlp):
     doc = rule_nlp("On 4 May 1923 the minutes of the Politburo were sent to Chicherin.")
     assert "minutes" not in rule_nlp.get_pipe("events").lexicon()
     assert not [ev for ev in doc._.events if doc.text[ev["trigger"][0]:ev["trigger"][1]] == "minutes"]
+
+
+@pytest.mark.parametrize("entry, date, place", [
+    ("12 March 1921, Berlin. Telegram from Kopp to Chicherin: the talks with Maltzan were going well.", "1921-03-12", "Berlin"),
+    ("Nr. 8 — 19.3.1921, Berlin. Telegramm von Kopp an Tschitscherin über die Verhandlungen.", "1921-03-19", "Berlin"),
+    # the date inside what the document says is not its date
+    ("22 marca 1921, Berlin. — Raport Becka do Mołotowa: 20 marca Beck był w Kremlu.", "1921-03-22", "Berlin"),
+])
+def test_a_calendar_entry_heading_dates_the_document_that_opens_the_entry(rule_nlp, entry, date, place):
+    ev = rule_nlp("Calendar of documents.\n\n" + entry)._.events[0]
+    assert ((ev["date"] or {}).get("value"), (ev["place"] or {}).get("text")) == (date, place)
+
+
+def test_a_heading_does_not_date_a_document_told_inside_the_entry(rule_nlp):
+    doc = rule_nlp("Calendar of documents.\n\n12 March 1921, Berlin. Minute on the situation in Riga; "
+                   "it mentions that Kopp wrote to Chicherin.")
+    assert [(ev["date"] or {}).get("value") for ev in doc._.events] == [None]
