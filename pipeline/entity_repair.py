@@ -344,7 +344,11 @@ class EntityRepair:
             if e.label_ == "DATE" and e.start > 0 and not e[0].is_digit and e[0].is_alpha and \
                     any(t.is_digit for t in e[1:]):
                 day = doc[e.start - 1]
-                if day.is_digit and len(day.text) <= 2 and 1 <= int(day.text) <= 31 and day.idx in starts and \
+                # "6. 22 June 1920. Telegram ...": after the entry's number
+                lead = doc[day.i - 2:day.i] if day.i >= 2 else None
+                opens = day.idx in starts or (lead is not None and lead[0].is_digit and lead[1].text == "." and
+                                              lead[0].idx in starts)
+                if day.is_digit and len(day.text) <= 2 and 1 <= int(day.text) <= 31 and opens and \
                         day.whitespace_:
                     e = Span(doc, e.start - 1, e.end, label=e.label, kb_id=e.kb_id)
             out.append(e)

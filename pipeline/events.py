@@ -1119,10 +1119,15 @@ class EventExtractor:
         inside = {k for e in ents for k in range(e.start, e.end)}
         words = [t for t in head if t.i not in inside and t.is_alpha]
         dates = [e for e in ents if e.label_ == "DATE" and e._.date]
-        if len(dates) > 1 or len(words) > 3:
+        if len(dates) > 2 or len(words) > 3:
+            return None
+        # "8. 1920, 13 July.": the year, then the day it dates
+        rank = {"day": 0, "month": 1}
+        date = min(dates, key=lambda e: rank.get(e._.date.get("precision"), 2)) if dates else None
+        if len(dates) == 2 and sum(e._.date.get("precision") == "year" for e in dates) != 1:
             return None
         places = [e for e in ents if e.label_ == "LOC"]
-        return (dates[0] if dates else None), (places[0] if len(places) == 1 else None)
+        return date, (places[0] if len(places) == 1 else None)
 
     def _dated_by_heading(self, doc, sent, tok, lex) -> bool:
         """Whether the entry's heading dates this trigger: the document that opens the entry ("— Telegram

@@ -250,3 +250,10 @@ def test_a_calendar_entry_opening_with_its_date_keeps_the_day():
     for _, pipe in nlp.pipeline:
         doc = pipe(doc)
     assert ents(doc)[0] == ("VIII 1921", "DATE")
+
+
+def test_the_day_after_a_calendar_entrys_number_belongs_to_its_date():
+    nlp = repairing({"June 1920": "DATE"})
+    assert ents(nlp("6. 22 June 1920. Telegram from the mission."))[0] == ("22 June 1920", "DATE")
+    # a number inside the paragraph is no entry's number
+    assert ents(nlp("He wrote on 6. 22 June 1920 letters."))[0] == ("June 1920", "DATE")

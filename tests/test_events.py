@@ -809,6 +809,9 @@ def test_a_common_english_word_is_no_inflected_trigger(rule_nlp):
     ("Nr. 8 — 19.3.1921, Berlin. Telegramm von Kopp an Tschitscherin über die Verhandlungen.", "1921-03-19", "Berlin"),
     # the date inside what the document says is not its date
     ("22 marca 1921, Berlin. — Raport Becka do Mołotowa: 20 marca Beck był w Kremlu.", "1921-03-22", "Berlin"),
+    # an entry number, a date with a roman month; a year, then the day
+    ("4. 19.V.1920. Report. Kopp (Berlin) to Chicherin, copy to Lenin.", "1920-05-19", "Berlin"),
+    ("8. 1920, 13 July. Letter. Kopp to Chicherin, copies to Trotsky and Lenin.", "1920-07-13", None),
 ])
 def test_a_calendar_entry_heading_dates_the_document_that_opens_the_entry(rule_nlp, entry, date, place):
     ev = rule_nlp("Calendar of documents.\n\n" + entry)._.events[0]
