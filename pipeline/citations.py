@@ -400,7 +400,9 @@ class CitationParser:
         Its "fond" is the header's one fond (see `header_fond`), or None. An organisation named after
         the archive is not taken for one: "Bakhmeteff Archive, Columbia University" names the holder.
         """
-        archives = named = sorted(archives)
+        archives = sorted(archives)
+        # "zespół Ambasada RP w Moskwie w Archiwum Akt Nowych (AAN)": before the name and its acronym are merged
+        fonds_before = self._fonds_before(archives, text)
         # "Lithuanian Central State Archives (LCVA)": the name and its acronym are one archive, the acronym's
         archives = [a for k, a in enumerate(archives)
                     if not (k + 1 < len(archives) and text[a[1]:archives[k + 1][0]].strip() == "(")]
@@ -421,7 +423,7 @@ class CitationParser:
                      if any(c.get(k) for k in ("fond", "opis", "delo"))}
             ends = [a[0] for a in archives[1:]] + [len(text)]
             holding = {a[2] for a, end in zip(archives, ends) if self._names_holdings(text[a[1]:end])}
-            chosen = cited or set(self._fonds_before(named, text)) or holding or \
+            chosen = cited or set(fonds_before) or holding or \
                 self._labelled_archive(archives, text) or self._title_archive(archives, text)
             if len(chosen) != 1 or not chosen <= ids - {None}:
                 return None
@@ -437,7 +439,7 @@ class CitationParser:
         if len(held) == 1:
             fond, opis = held.pop()  # "RGASPI, Moscow, fond 495 (records of the ECCI)"; "Ф. 495 (...), оп. 123"
         elif not held and not any(c.get("fond") for c in citations):
-            fond = self.header_fond(text) or self._fonds_before(named, text).get(eid)
+            fond = self.header_fond(text) or fonds_before.get(eid)
         return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond, "opis": opis}
 
     def _fonds_before(self, archives: List[tuple], text: str) -> Dict[str, str]:

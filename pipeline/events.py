@@ -1079,8 +1079,8 @@ class EventExtractor:
             dates = [e for e in dates if not (after_place(e) and e.start > tok.i)]
         in_clause = [e for e in dates if clause_lo <= e.start < clause_hi]
         own = [e for e in in_clause if owner(e) == tok.i]
-        heading = self._entry_heading(doc, sent) if not own else None
-        if heading is not None and heading[0] is not None and self._dated_by_heading(doc, sent, tok, lex):
+        heading = self._entry_heading(doc, sent) if not own and self._dated_by_heading(doc, sent, tok, lex) else None
+        if heading is not None and heading[0] is not None:
             return _date_arg(heading[0])  # "22 VIII 1921, Moskwa. — Raport posła ...: 20 sierpnia ...": the entry's
         if not own and self._topic_of_document(doc, tok, clause_lo, lex):
             return None  # "Bericht ... über seinen Antrittsbesuch bei Litwinow, 3. Dezember 1928": the report's date
@@ -1110,10 +1110,15 @@ class EventExtractor:
         before `sent` are only that ("Nr. 8 — Dezember 1924, Berlin.", "22 VIII 1921, Moskwa."), else None."""
         segments = get_segments(doc)
         seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"start": 0}
-        head = [t for t in doc[:sent.start] if t.idx >= seg["start"] and not t.is_space]
+        lo = sent.start
+        while lo > 0 and doc[lo - 1].idx >= seg["start"]:
+            lo -= 1
+            if sent.start - lo > 20:
+                return None  # a paragraph's running text, no heading: stop reading back
+        head = [t for t in doc[lo:sent.start] if not t.is_space]
         if not head or len(head) > 16:
             return None
-        ents = [e for e in self._doc_ents(doc) if head[0].i <= e.start and e.end <= sent.start]
+        ents = list(doc[lo:sent.start].ents)
         if any(e.label_ not in ("DATE", "LOC") for e in ents):
             return None
         inside = {k for e in ents for k in range(e.start, e.end)}
