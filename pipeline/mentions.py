@@ -118,6 +118,7 @@ class MentionResolver:
         self.determiners = set(rules.get("determiners", ["the"]))
         self.preps = set(rules.get("prepositions", []))
         self.addressee_cues = set(rules.get("recipient_cues", []))
+        self.conjunctions = set(rules.get("list_conjunctions", []))
         self.author_cues = set(rules.get("author_cues", ["from", "by"]))
         # the words that name a document or record in a formula ("Telegram no. 48 from X", "Record by X")
         self.document_nouns = {w for w, v in (rules.get("triggers") or {}).items() if v and v[0] == "COMMUNICATION"}
@@ -316,11 +317,20 @@ class MentionResolver:
         return next((m for m in reversed(cands) if not self._addressed(m.start)), None)
 
     def _addressed(self, start: int) -> bool:
-        """The mention at `start` follows an addressee cue, titles between: "to Lord D'Abernon", "an Herrn"."""
+        """The mention at `start` follows an addressee cue, titles between: "to Lord D'Abernon", "an Herrn", or is
+        listed after one that does: "to Trotsky and Chicherin"."""
         k = start - 1
         while k >= 0 and start - k <= 3 and (self.doc[k].lower_ in self.titles or is_honorific(self.doc[k].text)):
             k -= 1
-        return k >= 0 and self.doc[k].lower_ in self.addressee_cues
+        if k < 0:
+            return False
+        if self.doc[k].lower_ in self.addressee_cues:
+            return True
+        if self.doc[k].lower_ not in self.conjunctions:
+            return False
+        j = bisect.bisect_left(self.person_ends, k)
+        before = self.persons[j] if j < len(self.persons) and self.person_ends[j] == k else None
+        return before is not None and self._addressed(before.start)
 
     def _object_referent(self, tok, sent: Span, earlier: List[Span], blocked: set, k: int) -> Optional[Mention]:
         """him: the person before it who is not the subject of its clause, else the topic if it is not."""

@@ -251,3 +251,9 @@ def test_a_description_before_any_name_is_the_sentences_topic(rule_nlp):
                    "On 3 May Chicherin wrote to him about the loan.")
     (ev,) = [e for e in doc._.events if e["type"] == "COMMUNICATION"]
     assert _args(ev, "recipient") == [("Joffe", "pronoun")]
+
+
+def test_his_after_a_list_of_addressees_is_the_writer(rule_nlp):
+    doc = rule_nlp("Kopp's report to Trotsky and Chicherin on his conversation with Seeckt, 27 March 1923.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Kopp", "Seeckt"]
