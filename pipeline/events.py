@@ -59,13 +59,19 @@ def _mention_of_arg(a: dict, tok) -> Mention:
                                               "kind": "reply"})
 
 
-def _cue_before(doc: Doc, m: Mention, titles: set, lo: int) -> str:
-    """The word before a mention, past its titles: "z kanclerzem Hitlerem" -> "z", "to the ICRC" -> "to"."""
+def _cue_index(doc: Doc, m: Mention, titles: set, lo: int) -> int:
+    """Where the word before a mention is, past its titles."""
     k = m.start - 1
     while k > lo and m.start - k <= 4 and not doc[k].ent_type_ and (
             in_words(doc, k, titles) or (doc[k].text in "-‑" and in_words(doc, k - 1, titles))  # "Secretary-General"
             or (m.label_ == "PERSON" and doc[k].is_title and doc[k].is_alpha and k == m.start - 1)):  # "Volkskommissar X"
         k -= 1
+    return k
+
+
+def _cue_before(doc: Doc, m: Mention, titles: set, lo: int) -> str:
+    """The word before a mention, past its titles: "z kanclerzem Hitlerem" -> "z", "to the ICRC" -> "to"."""
+    k = _cue_index(doc, m, titles, lo)
     return doc[k].lower_ if k >= lo else ""
 
 
@@ -839,8 +845,8 @@ class EventExtractor:
     def _cue_past_apposition(self, doc, m: Mention, titles: set, lo: int) -> str:
         """The cue before a name that a description introduces: "with the Polish minister, Konstanty Skirmunt"
         -> "with", as "with Konstanty Skirmunt" would."""
-        prev = _cue_before(doc, m, titles, lo)
-        k = m.start - 1
+        k = _cue_index(doc, m, titles, lo)  # the comma, past the name's titles: "the Foreign Secretary, Sir John Simon"
+        prev = doc[k].lower_ if k >= lo else ""
         if prev != "," or k <= lo:
             return prev
         roles, dets = self._cue("role_words"), self._cue("determiners")

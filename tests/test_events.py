@@ -731,6 +731,11 @@ def test_an_agent_introduced_by_his_office_of_an_organisation(rule_nlp):
     assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "message", ["Philippe Berthelot"], ["Rakovsky"])]
 
 
+def test_an_addressee_introduced_by_his_office_with_a_title_before_his_name(rule_nlp):
+    doc = rule_nlp("On 12 March 1921 Kopp telegraphed the news to the Foreign Secretary, Lord Curzon.")
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "telegram", ["Kopp"], ["Curzon"])]
+
+
 def test_people_accompanying_a_participant_were_at_the_meeting(rule_nlp):
     doc = rule_nlp("On 7 May 1921 Chicherin, accompanied by Radek, met Kopp in Berlin.")
     (ev,) = [e for e in doc._.events if e["type"] == "MEETING"]
