@@ -184,8 +184,15 @@ def clean(raw: str) -> CleanText:
         if HEADER_LINE.match(text):
             before = i == 0 or not lines[i - 1][1].strip()
             after = i + 1 >= len(lines) or not lines[i + 1][1].strip()
-            return before and after
+            return before and after and _breaks_a_paragraph(i)
         return False
+
+    def _breaks_a_paragraph(i: int) -> bool:
+        """A running header stands where a page breaks the text ("a government that / 100 Andrzej Nowak / will
+        become"); a line of the same shape between finished paragraphs is a heading ("Box 12" in a finding aid)."""
+        prev = next((lines[j][1].strip() for j in range(i - 1, -1, -1) if lines[j][1].strip()), "")
+        nxt = next((lines[j][1].strip() for j in range(i + 1, len(lines)) if lines[j][1].strip()), "")
+        return not prev or not nxt or not TERMINAL.search(prev) or nxt[:1].islower()
 
     noise = [is_noise(i) for i in range(len(lines))]
     paras: List[_Para] = []

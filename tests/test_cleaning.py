@@ -94,3 +94,11 @@ def test_every_cleaned_character_maps_to_the_same_raw_character(seed_raw, seed_c
 
 def test_cleaning_is_idempotent(seed_clean):
     assert clean(seed_clean.text).text == seed_clean.text
+
+
+def test_a_heading_between_finished_paragraphs_is_kept():
+    raw = ("Series 2. Correspondence, arranged by correspondent.\n\nBox 12\n\n"
+           "Folder 1: Telegram from Bakhmeteff to Maklakov, 14 June 1920.\n\nFolder 2: Letters from Giers.\n\n"
+           "Box 13\n\nFolder 1: Letters from Wrangel, 1921.\n")
+    out = clean(raw).text
+    assert "Box 12" in out and "Box 13" in out
