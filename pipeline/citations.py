@@ -12,7 +12,7 @@ conventions are those of training/ANNOTATION.md, "Project decisions", Citations.
 import bisect
 import re
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import srsly
 from spacy.language import Language
@@ -141,12 +141,14 @@ class CitationParser:
         self.space_sep = re.compile(rf"(?<=\d) (?=(?:{field_kw})\s*\d)", re.U)
         # "Ibid., f. 14"; "Там же. Л. 9": the parts after a comma, or after a full stop when a keyword follows
         self.ibid_re = re.compile(rf"(?<!\w)(?:{kw['ibid']})(?:(?:,\s*|(?<=\.)\s+(?=(?:{field_kw})\s*\d)|"
-                                  rf"\.\s+(?=(?:{field_kw})\s*\d))(?P<rest>[^;]*))?", re.U | re.I)
+                                  rf"\.\s+(?=(?:{field_kw})\s*\d))(?P<rest>(?:(?!(?<!\w)(?:{kw['ibid']}))[^;])*))?", re.U | re.I)
 
     def _sentence_end(self, part: str) -> Optional[int]:
         """Where the first sentence in `part` ends: after a digit or a word of two letters or more, not a keyword."""
         for m in STOP_CAND_RE.finditer(part):
             word = m.group("word")
+            if FOLLOWING_END_RE.search(part[:m.start() + len(word) + 1]) and re.match(r"[^\W\d_][^\W\d_]*[a-zäöüßа-яё]", part[m.end():]):
+                return m.start() + len(word) + 1  # "Bl. 88 f. Die sowjetische ...": the next page, then a sentence
             if word[-1:].isdigit() or (len(word) >= 2 and not self.keyword_re.match(word + ".")):
                 if self.verso_end.search(part[:m.start() + len(word) + 1]):
                     return m.start() + len(word) + 1  # "л. 14–17 об. See also": the full stop is the verso's
@@ -290,6 +292,18 @@ class CitationParser:
         if hit and named and cite.get("fond") is None:
             cite["fond"] = re.sub(r"\s+", " ", written[named[0][0]:named[-1][1]])
         return pos if hit else 0
+
+    def _ibid_parts(self, rest: str) -> Tuple[dict, int]:
+        """The parts an "Ibid." gives of its own, and where they end (0: none): numbers, or a fond named before
+        a file of the same archive ("ebd., Büro RM, R 29.253, Bl. 2–11")."""
+        fresh = {"fond": None, "opis": None, "delo": None, "pages": None}
+        consumed = self._parse_parts(rest, fresh, named_ok=False)
+        if not consumed:
+            named = {"fond": None, "opis": None, "delo": None, "pages": None}
+            n = self._parse_parts(rest, named, named_ok=True)
+            if n and named["fond"] and named["delo"] and not self.is_book_reference(rest[:n]):
+                return named, n
+        return fresh, consumed
 
     def _field(self, part: str, cite: dict, following: str = "") -> Optional[tuple]:
         """(field, value, end in part) of one comma part, or None for a description."""
@@ -593,9 +607,8 @@ class CitationParser:
             found.append(cite)
         ibids = [m for m in self.ibid_re.finditer(text)]
         # an "Ibid." covers its own parts only ("ebd., Bl. 37–39. — Telegramm ..., Bl. 40–41": the next is an entry)
-        ibid_spans = [(m.start(), m.end() if m.group("rest") is None else m.start("rest") + (self._parse_parts(
-            m.group("rest"), {"fond": None, "opis": None, "delo": None, "pages": None}, named_ok=False) or 0))
-            for m in ibids]
+        ibid_spans = [(m.start(), m.end() if m.group("rest") is None else m.start("rest") + self._ibid_parts(
+            m.group("rest"))[1]) for m in ibids]
 
         def taken(pos: int) -> bool:
             return any(c["start"] <= pos < max(c["end"], c["start"] + 1) for c in found) or \
@@ -692,8 +705,7 @@ class CitationParser:
             cite = {**{k: base.get(k) for k in ("archive", "fond", "opis", "delo", "pages")},
                     "start": m.start(), "end": m.end()}
             if m.group("rest") is not None:
-                fresh = {"fond": None, "opis": None, "delo": None, "pages": None}
-                consumed = self._parse_parts(m.group("rest"), fresh, named_ok=False)
+                fresh, consumed = self._ibid_parts(m.group("rest"))
                 for k in ("fond", "opis", "delo"):
                     if fresh[k]:
                         cite[k] = fresh[k]

@@ -86,6 +86,8 @@ CASES = [
     # "f." / "ff." after a folio: and the next ones, part of the pages
     ("PA AA, R 28034k, Bl. 45 f.; see Carr.", "pa_aa", None, None, "R 28034k", "45 f."),
     ("BArch, R 43 I/134, Bl. 5 ff.", "bundesarchiv", "R 43 I", None, "134", "5 ff."),
+    # a PA AA volume with its thousands marked is still a volume, no fond
+    ("PA AA, R 28.034, Bl. 6–11.", "pa_aa", None, None, "R 28.034", "6–11"),
     ("BArch, R 3101/13410, Bl. 2–4.", "bundesarchiv", "R 3101", None, "13410", "2–4"),
     # a verso written onto the folio; fond/opis/delo in short; a transliterated folder
     ("RGAE, f. 413, op. 2, d. 1, l. 45ob.", "rgae", "413", "2", "1", "45ob."),
@@ -150,6 +152,21 @@ IBID_CASES.append(
     # folios ("Bl.") after a book are still the archive's
     ("1 Report, BArch, RH 2/2215, Bl. 1–64; see also S. Gorlov, Sovershenno sekretno (Moscow, 1999), pp. 189–196."
      "\n\n2 Ibid., Bl. 63.", [("bundesarchiv", "RH 2", None, "2215", "1–64"), ("bundesarchiv", "RH 2", None, "2215", "63")]))
+
+
+IBID_CASES += [
+    # "f." after a folio, then a new sentence: the Ibid. ends at the folio
+    ("PA AA, R 28035, Bl. 40–43; die Weisung ebd., Bl. 88 f. Die sowjetische Aufzeichnung: AVPRF, f. 04, op. 13, "
+     "d. 42, l. 51–53.", [("pa_aa", None, None, "R 28035", "40–43"), ("pa_aa", None, None, "R 28035", "88 f."),
+                          ("avprf", "04", "13", "42", "51–53")]),
+    # two in one footnote, the second after a colon
+    ("PA AA, R 28041, Bl. 20–24; das Telegramm ebd., Bl. 26. Aufzeichnung über den Empfang am 30.4.1926: Ebd., "
+     "Bl. 141–144.", [("pa_aa", None, None, "R 28041", "20–24"), ("pa_aa", None, None, "R 28041", "26"),
+                      ("pa_aa", None, None, "R 28041", "141–144")]),
+    # the same archive, a fond named before another file
+    ("PA AA, R 28044, Bl. 210–218; Aufzeichnung Stresemanns, ebd., Büro RM, R 29253, Bl. 2–11.",
+     [("pa_aa", None, None, "R 28044", "210–218"), ("pa_aa", "Büro RM", None, "R 29253", "2–11")]),
+]
 
 
 @pytest.mark.parametrize("text,expected", IBID_CASES)
