@@ -320,7 +320,9 @@ class CitationParser:
             if cite.get(name) and name != "pages":
                 continue
             return name, fm.group("v").strip(), fm.end("v")
-        if self.level_re.match(part):
+        lm = self.level_re.match(part)
+        if lm and not re.match(r"\s+[a-z]{2,}\s+[a-z]{2,}", part[lm.end():]):
+            # "Series 5 may be consulted on microfilm only": a sentence about the series, not a level
             return "level", part, len(part)
         return None
 
@@ -507,6 +509,13 @@ class CitationParser:
             return None
         boxes = list(self.box_re.finditer(text))  # "Boxes 18–19" is no box of its folders
         return re.sub(r"\s+", " ", boxes[0].group(0)) if len(boxes) == 1 else None
+
+    def box_line(self, text: str) -> Optional[str]:
+        """A paragraph that is only a box ("Box 12"): the heading of the folders listed under it, no citation."""
+        if self.box_re is None:
+            return None
+        m = self.box_re.fullmatch(text.strip().rstrip(".:").strip())
+        return re.sub(r"\s+", " ", m.group(0)) if m else None
 
     def in_heading_box(self, cite: dict, box: Optional[str]) -> None:
         """'Folder 1' under the heading's 'Box 17' is 'Box 17, Folder 1'."""
@@ -811,6 +820,10 @@ class CitationComponent:
             if default_archive is not None and self.parser.arrangement_re is not None and \
                     self.parser.arrangement_re.match(text):
                 heading_box = self.parser.heading_box(text)  # a new series: its box, or none
+            box = self.parser.box_line(text) if default_archive is not None else None
+            if box is not None:
+                heading_box = box  # "Box 12", then "Folder 1: Telegram from ...": Box 12, Folder 1
+                continue
             found = self.parser.parse(text, arch, previous.get(kind), default_archive, places,
                                       fallback=last_archival.get(kind), orgs=orgs,
                                       entry_file=entry_file if heading is None else None)

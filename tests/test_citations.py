@@ -289,6 +289,18 @@ def test_a_register_with_numbered_series_and_a_series_heading_that_gives_the_box
         ("hoover_archives", None, None, "Folder 4", None)]
 
 
+def test_a_box_on_a_line_of_its_own_heads_the_folders_under_it(rule_nlp):
+    doc = rule_nlp("Register of the papers. Repository: Hoover Institution Archives, Stanford, California.\n\n"
+                   "Access. The papers are open; materials in Series 5 may be consulted on microfilm only.\n\n"
+                   "Series 2. Correspondence, 1917–1930.\n\nBox 12\n\n"
+                   "Folder 1: Telegram from Kopp to Radek, 14 June 1920.\n\nFolder 2: Letters from Chicherin.\n\n"
+                   "Box 13\n\nFolder 1: Letter, Radek to Kopp, Paris, 17 Feb. 1921.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("hoover_archives", None, None, "Box 12, Folder 1", None),
+        ("hoover_archives", None, None, "Box 12, Folder 2", None),
+        ("hoover_archives", None, None, "Box 13, Folder 1", None)]
+
+
 def test_a_book_in_a_calendar_is_no_archival_citation(rule_nlp):
     doc = rule_nlp("Calendar. Hoover Institution Archives.\n\nLetter from Hoover to Brown, 4 Aug. 1921, printed in "
                    "Documents, vol. 3, p. 75.\n\nTelegram from Brown to Hoover no. 45, 5 Aug. 1921.")
