@@ -692,6 +692,12 @@ class CitationParser:
                     # "TNA, PREM 3/355/7, ff. 312–318, and CAB 65/41, f. 22"; "RGASPI, f. 17, op. 3, d. 370, l. 4;
                     # the text of the decision in the special folder, f. 17, op. 162, d. 1, l. 22"
                     cite["archive"] = (prior or nearby)[-1]["archive"]
+                if cite["archive"] is None and cite["fond"]:
+                    # "RGASPI, fond 325, op. 1, d. 406; the copy with Lenin's marginalia is in fond 2, op. 2, d. 626":
+                    # a fond named with no archive is in the archive last cited before it, no other named between
+                    earlier = [c for c in found if c["end"] <= s and c.get("archive")]
+                    if earlier and not any(earlier[-1]["end"] <= a[0] < s for a in archives):
+                        cite["archive"] = earlier[-1]["archive"]
                 found.append(cite)
                 found += [{**item, "fond": cite["fond"], "opis": cite["opis"]} for item in entry_items]
         if entry_file is not None and self.entry_pages_re is not None:

@@ -169,6 +169,17 @@ IBID_CASES += [
 ]
 
 
+IBID_CASES += [
+    # a fond named with no archive is in the archive cited before it; the Ibid. after it follows it
+    ("4 Kopp's letter to Trotsky, RGASPI, fond 325, op. 1, d. 406, pp. 2–7; the copy with Lenin's marginalia is in "
+     "fond 2, op. 2, d. 626, pp. 1–3.\n\n5 Lenin's note to Chicherin, ibid., p. 4.",
+     [("rgaspi", "325", "1", "406", "2–7"), ("rgaspi", "2", "2", "626", "1–3"), ("rgaspi", "2", "2", "626", "4")]),
+    # "Op. cit." marks a book: the Ibid. after it is that book's
+    ("1 RGASPI, f. 17, op. 3, d. 120, l. 2.\n\n2 Borzęcki J. Op. cit. P. 250–262; ibid. P. 270.",
+     [("rgaspi", "17", "3", "120", "2")]),
+]
+
+
 @pytest.mark.parametrize("text,expected", IBID_CASES)
 def test_ibid_resolves_to_previous_archival_citation(rule_nlp, text, expected):
     assert [_key(c) for c in rule_nlp(text)._.citations] == expected
