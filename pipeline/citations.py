@@ -83,7 +83,8 @@ class CitationParser:
             ("fond", re.compile(rf"^(?:{kw['fond']}){sign}\s*(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?"
                                 rf"|[A-ZÀ-ŽА-Я]{{2,}}(?![\w.]))", re.U)),
             ("opis", re.compile(rf"^(?:{kw['opis']}){sign}\s*{value}", re.U)),
-            ("delo", re.compile(rf"^(?:{kw['delo']}){sign}\s*{value}", re.U)),
+            # "sygn. 6744 A": a file's letter after a space is part of its number
+            ("delo", re.compile(rf"^(?:{kw['delo']}){sign}\s*{value[:-1]}(?: [A-Z](?![\w.]))?)", re.U)),
         ]
         both = [p for p in fields.get("fond", []) if p in fields.get("pages", [])]
         self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)
@@ -663,6 +664,10 @@ class CitationParser:
                                and not self.stop_in_re.search(text[c["end"]:s])  # "; printed in DVP, vol. 17"
                                # "; the communiqué in DVP, vol. 18, pp. 333–334"; but "p. 1, d. 6" is a folder and file
                                and not (self.is_book_reference(text[s:s + consumed]) and "," not in (cite["delo"] or ""))]
+            if consumed and not nearby and cite["fond"] is None and cite["opis"] and default_archive is None:
+                # 'RGASPI, fond 17, op. 3, d. 483; the draft is in the "special file": op. 162, d. 2': an opis
+                # without its fond is one of the fond cited just before it
+                nearby = [c for c in found if c["end"] <= s and c.get("fond") and c.get("opis")][-1:]
             if consumed and nearby and cite["fond"] is None and nearby[-1]["fond"] and (cite["opis"] or cite["delo"]):
                 # "f. 4, op. 14, d. 12, l. 3; d. 14, l. 5": the next file of the same fond (and opis), and archive
                 prior = nearby

@@ -174,6 +174,12 @@ IBID_CASES += [
     ("4 Kopp's letter to Trotsky, RGASPI, fond 325, op. 1, d. 406, pp. 2–7; the copy with Lenin's marginalia is in "
      "fond 2, op. 2, d. 626, pp. 1–3.\n\n5 Lenin's note to Chicherin, ibid., p. 4.",
      [("rgaspi", "325", "1", "406", "2–7"), ("rgaspi", "2", "2", "626", "1–3"), ("rgaspi", "2", "2", "626", "4")]),
+    # an opis without its fond is one of the fond just cited
+    ("13 RGASPI, fond 17, op. 3, d. 483, l. 4 (protocol no. 40); the draft by Chicherin is in the \"special file\": "
+     "op. 162, d. 2, l. 31.", [("rgaspi", "17", "3", "483", "4"), ("rgaspi", "17", "162", "2", "31")]),
+    # a file's letter after a space
+    ("AAN, MSZ, sygn. 6744 A, k. 12–15; tekst projektu: tamże, k. 16.",
+     [("aan", "MSZ", None, "6744 A", "12–15"), ("aan", "MSZ", None, "6744 A", "16")]),
     # "Op. cit." marks a book: the Ibid. after it is that book's
     ("1 RGASPI, f. 17, op. 3, d. 120, l. 2.\n\n2 Borzęcki J. Op. cit. P. 250–262; ibid. P. 270.",
      [("rgaspi", "17", "3", "120", "2")]),
@@ -191,6 +197,7 @@ def test_ibid_resolves_to_previous_archival_citation(rule_nlp, text, expected):
     "Quoted from Kopp’s telegram (from the fond kept at the AVPRF) after Черноперов, p. 256.",
     "16 Notatka Łukasiewicza z rozmowy z Kopp, 29 XI 1932; zapis przechowywany jest w AVPRF.",
     "10 Denkschrift für Ebert, 15.8.1922; das Original liegt im AVPRF.",
+    "21 Raport z 19 X 1932, którego oryginał zachował się w AVPRF.",
 ])
 def test_kept_at_gives_archive_only(rule_nlp, text):
     (cit,) = rule_nlp(text)._.citations
