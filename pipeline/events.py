@@ -609,13 +609,21 @@ class EventExtractor:
             if not inside and m.start in resolver_blocked:
                 continue
             if m.start > 0 and not m.resolved and (doc[m.start - 1].lower_ in governing or
-                                                   _cue_before(doc, m, titles, sent.start) in governing):
+                                                   _cue_before(doc, m, titles, sent.start) in governing) and \
+                    not self._clause_subject(doc, m, i):
                 continue  # "Gough, head of the Allied Military Mission, reported": the mission is no subject
             if m.resolved and m.via and m.via.get("kind") == "pronoun" and \
                     doc[m.start].lower_ in self.rules.get("pronoun_kinds", {}).get("object", []):
                 continue
             return m
         return None
+
+    def _clause_subject(self, doc, m: Mention, i: int) -> bool:
+        """ "after Seeckt had urged him": after a word that also opens a clause, a name the verb (or its
+        auxiliary) follows is the clause's subject, not the object of a preposition."""
+        if doc[m.start - 1].lower_ not in self._cue("subordinators"):
+            return False
+        return m.end == i or (m.end < i and doc[m.end].lower_ in self._cue("clause_auxiliaries"))
 
     def _communication(self, doc, sent, tok, info, mentions: List[Mention], prior: List[dict]) -> Optional[dict]:
         i = tok.i

@@ -126,6 +126,7 @@ class MentionResolver:
         self.envoy_roles = set(rules.get("envoy_roles", []))
         self.articleless = set(rules.get("articleless_roles", []))
         self.subordinators = set(rules.get("subordinators", []))
+        self.clause_auxiliaries = set(rules.get("clause_auxiliaries", []))
         self.titles = set(rules.get("title_words", []))
         self.passive_cues = set(rules.get("passive_cues", []))
         self.passive_auxiliaries = set(rules.get("passive_auxiliaries", []))
@@ -160,8 +161,16 @@ class MentionResolver:
         return self._blocked[sent.start]
 
     def governed(self, start: int) -> bool:
-        """Whether a preposition (or a possessive before "of") governs the mention starting at `start`."""
-        return start > 0 and self.doc[start - 1].lower_ in self.preps
+        """Whether a preposition (or a possessive before "of") governs the mention starting at `start`; not
+        when the word also opens a clause and a verb follows the name ("after Seeckt had urged him")."""
+        if not (start > 0 and self.doc[start - 1].lower_ in self.preps):
+            return False
+        if self.doc[start - 1].lower_ not in self.subordinators:
+            return True
+        j = bisect.bisect_left(self.ent_starts, start)
+        end = self.ents[j].end if j < len(self.ents) and self.ents[j].start == start else start + 1
+        nxt = self.doc[end].lower_ if end < len(self.doc) else ""
+        return not (nxt in self.clause_auxiliaries or nxt in self.verbs)
 
     # ------------------------------------------------------------ topics
     def subject(self, sent: Span, before: Optional[int] = None) -> Optional[Mention]:

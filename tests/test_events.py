@@ -827,3 +827,8 @@ def test_a_heading_does_not_date_a_document_told_inside_the_entry(rule_nlp):
     doc = rule_nlp("Calendar of documents.\n\n12 March 1921, Berlin. Minute on the situation in Riga; "
                    "it mentions that Kopp wrote to Chicherin.")
     assert [(ev["date"] or {}).get("value") for ev in doc._.events] == [None]
+
+
+def test_a_name_after_a_subordinator_with_its_verb_is_the_clauses_subject(rule_nlp):
+    doc = rule_nlp("Wirth approved the sum in early March 1923, after Seeckt had urged him to act.")
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "message", ["Seeckt"], ["Wirth"])]
