@@ -127,6 +127,8 @@ class MentionResolver:
         self.articleless = set(rules.get("articleless_roles", []))
         self.subordinators = set(rules.get("subordinators", []))
         self.clause_auxiliaries = set(rules.get("clause_auxiliaries", []))
+        self.role_cues = set(rules.get("role_cues", []))
+        self.appointing_verbs = set(rules.get("appointing_verbs", []))
         self.titles = set(rules.get("title_words", []))
         self.passive_cues = set(rules.get("passive_cues", []))
         self.passive_auxiliaries = set(rules.get("passive_auxiliaries", []))
@@ -393,8 +395,41 @@ class MentionResolver:
                         holders.setdefault(t.lower_, []).append((e.start, e, _qualifiers(lead)))
                     if t.i >= e.end and (t.text in (";", ".") or (t.ent_type_ and t.i > e.end + 1)):
                         break
+            for t in doc:
+                if t.lower_ in self.role_cues:
+                    self._add_role_after_as(t, holders)
+            for entries in holders.values():
+                entries.sort(key=lambda x: x[0])
             self._role_holders = holders
         return self._role_holders
+
+    def _add_role_after_as(self, cue, holders: dict) -> None:
+        """ "Krestinsky, who had succeeded Kopp as plenipotentiary", "he went to Paris as ambassador": the role
+        after "as" is the clause's subject's; after an appointing verb, its object's ("Lenin sent Kopp as envoy")."""
+        doc = self.doc
+        k = cue.i + 1
+        while k < len(doc) and k - cue.i <= 3 and doc[k].lower_ not in self.roles and \
+                (doc[k].lower_ in self.determiners or doc[k].is_title) and not doc[k].ent_type_:
+            k += 1
+        if k >= len(doc) or doc[k].lower_ not in self.roles or doc[k].ent_type_:
+            return
+        lo = max((t.i + 1 for t in doc[max(0, cue.i - 25):cue.i] if t.text in (";", ".", ":")), default=max(0, cue.i - 25))
+        persons = [e for e in self.persons if lo <= e.start and e.end <= cue.i]
+        if not persons:
+            return
+        last = persons[-1]
+        if last.start > 0 and doc[last.start - 1].lower_ in self.appointing_verbs:
+            holder = last
+        else:
+            holder = next((e for e in persons if not self.governed(e.start)), None)
+            rel = next((t for t in doc[lo:cue.i] if t.lower_ in ("who", "der", "который", "który")), None)
+            if rel is not None and holder is not None and holder.start > rel.i:
+                # "Krestinsky, who had succeeded Kopp as ...": the relative clause's subject is the name before it
+                holder = next((e for e in reversed(persons) if e.end <= rel.i), holder)
+        if holder is None:
+            return
+        lead = doc[cue.i + 1:k]
+        holders.setdefault(doc[k].lower_, []).append((holder.start, holder, _qualifiers(lead)))
 
     def description(self, tok, sent: Span) -> Optional[Mention]:
         """ "the (Soviet) envoy" -> the person last introduced as envoy; None for an apposition or unknown role."""

@@ -257,3 +257,14 @@ def test_his_after_a_list_of_addressees_is_the_writer(rule_nlp):
     doc = rule_nlp("Kopp's report to Trotsky and Chicherin on his conversation with Seeckt, 27 March 1923.")
     ev = _only(doc, "MEETING")
     assert sorted(t for t, _ in _args(ev, "participant")) == ["Kopp", "Seeckt"]
+
+
+@pytest.mark.parametrize("text,sender", [
+    ("Joffe, who had succeeded Kopp as plenipotentiary in 1921, stayed. On 3 March 1923 the plenipotentiary wrote "
+     "to Trotsky.", "Joffe"),
+    ("In 1921 Lenin sent Kopp to Berlin as plenipotentiary. On 3 March 1923 the plenipotentiary wrote to Trotsky.",
+     "Kopp"),
+])
+def test_a_role_after_as_introduces_its_holder(rule_nlp, text, sender):
+    ev = _only(rule_nlp(text), "COMMUNICATION")
+    assert [t for t, _ in _args(ev, "sender")] == [sender]
