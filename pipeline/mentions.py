@@ -119,6 +119,8 @@ class MentionResolver:
         self.preps = set(rules.get("prepositions", []))
         self.addressee_cues = set(rules.get("recipient_cues", []))
         self.conjunctions = set(rules.get("list_conjunctions", []))
+        # "to", "an": a name after one receives; not "в", "à", which also say where ("полпред в Риге Аралов")
+        self.addressees_only = self.addressee_cues - set(rules.get("place_cues", []))
         self.author_cues = set(rules.get("author_cues", ["from", "by"]))
         # the words that name a document or record in a formula ("Telegram no. 48 from X", "Record by X")
         self.document_nouns = {w for w, v in (rules.get("triggers") or {}).items() if v and v[0] == "COMMUNICATION"}
@@ -386,8 +388,9 @@ class MentionResolver:
                     continue
                 for t in window:
                     if t.lower_ in self.roles and not t.ent_type_ and not (t.i < e.start and any(
-                            w.is_lower and w.lower_ not in self.preps and w.lower_ not in self.determiners
-                            and w.lower_ not in self.titles for w in doc[t.i + 1:e.start])):
+                            (w.is_lower and w.lower_ not in self.preps and w.lower_ not in self.determiners
+                             and w.lower_ not in self.titles) or w.lower_ in self.addressees_only
+                            for w in doc[t.i + 1:e.start])):
                         # "the envoy in Rome, X", "the Soviet envoy X"; not "the envoy cabled X"
                         lead = doc[max(0, t.i - 2):t.i]
                         lead = lead[next((k + 1 for k in range(len(lead) - 1, -1, -1)
@@ -446,6 +449,8 @@ class MentionResolver:
         for t in doc[tok.i + 1:min(sent.end, tok.i + 10)]:
             if t.ent_type_ == "PERSON":
                 return None
+            if t.lower_ in self.addressees_only:
+                break  # "telegraphierte der Botschafter an Stresemann": the one it goes to, no apposition
             if t.ent_type_ or t.text in (",", "(", ")") or t.lower_ in self.preps or t.lower_ in self.determiners \
                     or t.is_title:
                 continue

@@ -268,3 +268,11 @@ def test_his_after_a_list_of_addressees_is_the_writer(rule_nlp):
 def test_a_role_after_as_introduces_its_holder(rule_nlp, text, sender):
     ev = _only(rule_nlp(text), "COMMUNICATION")
     assert [t for t, _ in _args(ev, "sender")] == [sender]
+
+
+def test_the_role_before_an_addressee_is_no_apposition(rule_nlp):
+    doc = rule_nlp("Der Botschafter Brockdorff-Rantzau kam nach Moskau. Am 21. August 1923 telegraphierte der "
+                   "Botschafter an Stresemann, die Lage sei ernst.")
+    ev = _only(doc, "COMMUNICATION")
+    assert ([t for t, _ in _args(ev, "sender")], [t for t, _ in _args(ev, "recipient")]) == \
+        (["Brockdorff-Rantzau"], ["Stresemann"])
