@@ -832,3 +832,8 @@ def test_a_heading_does_not_date_a_document_told_inside_the_entry(rule_nlp):
 def test_a_name_after_a_subordinator_with_its_verb_is_the_clauses_subject(rule_nlp):
     doc = rule_nlp("Wirth approved the sum in early March 1923, after Seeckt had urged him to act.")
     assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "message", ["Seeckt"], ["Wirth"])]
+
+
+def test_an_inflected_office_with_its_genitive_before_the_addressee(rule_nlp):
+    doc = rule_nlp("2 сентября 1920 г. Красин сообщил министру иностранных дел Е. Сапеге о согласии.")
+    assert [_core(ev)[2:] for ev in doc._.events] == [(["Красин"], ["Е. Сапеге"])]
