@@ -115,6 +115,9 @@ class MentionResolver:
         for w in rules.get("pronouns", []):
             self.pron_kind.setdefault(w, "subject")
         self.roles = set(rules.get("role_words", []))
+        # an inflected role is its base's: "наркому", "наркома" -> "нарком"; "Botschafters" -> "botschafter"
+        self._role_base = {w: min((b for b in self.roles if b != w and w.startswith(b) and w[len(b):].isalpha()
+                                   and len(w) - len(b) <= 4), key=len, default=w) for w in self.roles}
         self.determiners = set(rules.get("determiners", ["the"]))
         self.preps = set(rules.get("prepositions", []))
         self.addressee_cues = set(rules.get("recipient_cues", []))
@@ -151,6 +154,9 @@ class MentionResolver:
         self._dominant: Optional[Tuple[Optional[Mention]]] = None  # (the envoy the text is about,), once computed
 
     # ------------------------------------------------------------ structure
+    def role_base(self, word: str) -> str:
+        return self._role_base.get(word, word)
+
     def sent_index(self, i: int) -> int:
         return bisect.bisect_right(self.sent_starts, i) - 1
 
@@ -186,13 +192,22 @@ class MentionResolver:
                 if self.pron_kind.get(t.lower_) in ("subject", "possessive") and not t.ent_type_]
         cands: List[Tuple[int, object]] = [(e.start, e) for e in persons] + [(t.i, t) for t in pron]
         for start, c in sorted(cands, key=lambda x: x[0]):
-            if start in blocked or self.governed(start):
+            if start in blocked or self.governed(start) or self._listed_after_governed(start):
                 continue
             if isinstance(c, Span):
                 return named(c)
             ref = self.topic_before(self.sent_index(c.i))
             return resolved(c.i, c.i + 1, self.doc, ref, "pronoun") if ref else None
         return None
+
+    def _listed_after_governed(self, start: int) -> bool:
+        """ "with copies to Zinoviev and Rykov": a name listed after one a preposition governs is governed too."""
+        k = start - 1
+        if k < 0 or self.doc[k].lower_ not in self.conjunctions:
+            return False
+        j = bisect.bisect_left(self.person_ends, k)
+        before = self.persons[j] if j < len(self.persons) and self.person_ends[j] == k else None
+        return before is not None and (self.governed(before.start) or self._listed_after_governed(before.start))
 
     def shared_subject_end(self, sent: Span, i: int) -> Optional[int]:
         """ "X received Y and is said to have assured him": where the verb phrase that shares the sentence's
@@ -395,7 +410,7 @@ class MentionResolver:
                         lead = doc[max(0, t.i - 2):t.i]
                         lead = lead[next((k + 1 for k in range(len(lead) - 1, -1, -1)
                                           if lead[k].lower_ in self.determiners), 0):]
-                        holders.setdefault(t.lower_, []).append((e.start, e, _qualifiers(lead)))
+                        holders.setdefault(self.role_base(t.lower_), []).append((e.start, e, _qualifiers(lead)))
                     if t.i >= e.end and (t.text in (";", ".") or (t.ent_type_ and t.i > e.end + 1)):
                         break
             for t in doc:
@@ -432,7 +447,7 @@ class MentionResolver:
         if holder is None:
             return
         lead = doc[cue.i + 1:k]
-        holders.setdefault(doc[k].lower_, []).append((holder.start, holder, _qualifiers(lead)))
+        holders.setdefault(self.role_base(doc[k].lower_), []).append((holder.start, holder, _qualifiers(lead)))
 
     def description(self, tok, sent: Span) -> Optional[Mention]:
         """ "the (Soviet) envoy" -> the person last introduced as envoy; None for an apposition or unknown role."""
@@ -462,7 +477,7 @@ class MentionResolver:
         # "the German ambassador" is not the one introduced as "the Soviet ambassador"
         start = next((t.i for t in lead if t.lower_ in self.determiners), tok.i)
         quals = _qualifiers(doc[start + 1:tok.i])
-        holders = [(i, e) for i, e, q in self.role_holders().get(tok.lower_, [])
+        holders = [(i, e) for i, e, q in self.role_holders().get(self.role_base(tok.lower_), [])
                    if e.end <= tok.i and not (quals and q and not quals & q)]
         author = self.formula_author(tok) if holders and not quals and tok.lower_ in self.envoy_roles else None
         if author is not None and author.start > holders[-1][0]:

@@ -276,3 +276,18 @@ def test_the_role_before_an_addressee_is_no_apposition(rule_nlp):
     ev = _only(doc, "COMMUNICATION")
     assert ([t for t, _ in _args(ev, "sender")], [t for t, _ in _args(ev, "recipient")]) == \
         (["Brockdorff-Rantzau"], ["Stresemann"])
+
+
+def test_a_pronoun_subject_is_not_a_name_listed_after_a_preposition(rule_nlp):
+    doc = rule_nlp("Chicherin answered the note. In a letter to Stalin of 6 December 1924, with copies to Lenin and "
+                   "Trotsky, he wrote that the adventure had failed.")
+    ev = _only(doc, "COMMUNICATION")
+    assert [t for t, _ in _args(ev, "sender")] == ["Chicherin"]
+
+
+def test_an_inflected_role_refers_to_the_one_introduced_with_its_base_form(rule_nlp):
+    doc = rule_nlp("Die Ankunft des Botschafters Brockdorff-Rantzau in Moskau wurde gefeiert. Am 21. August 1923 "
+                   "telegraphierte der Botschafter an Stresemann, die Lage sei ernst.")
+    ev = _only(doc, "COMMUNICATION")
+    assert ([t for t, _ in _args(ev, "sender")], [t for t, _ in _args(ev, "recipient")]) == \
+        (["Brockdorff-Rantzau"], ["Stresemann"])
