@@ -638,6 +638,8 @@ class MentionResolver:
 
 CONJUNCTIONS = ("and", "und", "i", "и", "et", "oraz", "sowie", "&", "or")
 RELATIVE_WORDS = ("who", "whom", "whose", "which", "który", "która", "которого", "который")
+# active participles opening a phrase after a name: Polish "-ący", Russian "-ющий"/"-вший", English "-ing"
+PARTICIPLE_ENDINGS = ("ący", "ąca", "ące", "ющий", "ющая", "ющие", "вший", "вшая", "вшие", "ing")
 
 
 def blocked_tokens(sent: Span) -> set:
@@ -650,6 +652,9 @@ def blocked_tokens(sent: Span) -> set:
             rel = False
         if k > 0 and sent[k - 1].text == "," and t.lower_ in RELATIVE_WORDS:
             rel = True
+        if k > 1 and sent[k - 1].text == "," and sent[k - 2].ent_type_ == "PERSON" and t.is_lower and \
+                len(t) >= 6 and t.text.endswith(PARTICIPLE_ENDINGS):
+            rel = True  # "Litwinow, zastępujący chorego Cziczerina, wręczył ...": a participle's phrase
         if depth or rel:
             out.add(t.i)
         if t.text in ")]" and depth:

@@ -291,3 +291,9 @@ def test_an_inflected_role_refers_to_the_one_introduced_with_its_base_form(rule_
     ev = _only(doc, "COMMUNICATION")
     assert ([t for t, _ in _args(ev, "sender")], [t for t, _ in _args(ev, "recipient")]) == \
         (["Brockdorff-Rantzau"], ["Stresemann"])
+
+
+def test_a_name_in_a_participle_phrase_after_the_subject_is_not_the_subject(rule_nlp):
+    doc = rule_nlp("Tego wieczoru 7 czerwca 1927 r. Stalin, zastępujący chorego Lenin, wręczył Kopp ostrą notę.")
+    ev = _only(doc, "COMMUNICATION")
+    assert [t for t, _ in _args(ev, "sender")] == ["Stalin"]
