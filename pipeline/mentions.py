@@ -190,9 +190,18 @@ class MentionResolver:
         persons = [e for e in self.sent_ents(sent) if e.label_ == "PERSON" and e.end <= end]
         pron = [t for t in self.doc[sent.start:end]
                 if self.pron_kind.get(t.lower_) in ("subject", "possessive") and not t.ent_type_]
-        cands: List[Tuple[int, object]] = [(e.start, e) for e in persons] + [(t.i, t) for t in pron]
+        # "The envoy had cabled Krestinsky ..., and on 1 March he talked with ...": a description opening the
+        # sentence is its subject before any name after it
+        roles = [t for t in self.doc[sent.start:end] if t.lower_ in self.roles and not t.ent_type_]
+        cands: List[Tuple[int, object]] = [(e.start, e) for e in persons] + [(t.i, t) for t in pron] + \
+            [(t.i, ("role", t)) for t in roles]
         for start, c in sorted(cands, key=lambda x: x[0]):
             if start in blocked or self.governed(start) or self._listed_after_governed(start):
+                continue
+            if isinstance(c, tuple):
+                d = self.description(c[1], sent)
+                if d is not None and not self.governed(d.start):
+                    return d
                 continue
             if isinstance(c, Span):
                 return named(c)

@@ -297,3 +297,10 @@ def test_a_name_in_a_participle_phrase_after_the_subject_is_not_the_subject(rule
     doc = rule_nlp("Tego wieczoru 7 czerwca 1927 r. Stalin, zastępujący chorego Lenin, wręczył Kopp ostrą notę.")
     ev = _only(doc, "COMMUNICATION")
     assert [t for t, _ in _args(ev, "sender")] == ["Stalin"]
+
+
+def test_he_is_the_description_that_opens_the_sentence_not_a_name_after_it(rule_nlp):
+    doc = rule_nlp("Kopp, the Soviet envoy, reached Berlin in 1921. The envoy had cabled Chicherin on 29 February that "
+                   "the army would stay loyal, and on 1 March he talked with Maltzan.")
+    ev = _only(doc, "MEETING")
+    assert sorted(t for t, _ in _args(ev, "participant")) == ["Kopp", "Maltzan"]
