@@ -75,7 +75,9 @@ class CitationParser:
         self.pages_value = rf"{page_range}(?:(?:,\s*|\s+and\s+|\s+и\s+|\s+i\s+|\s+und\s+){page_range})*"
         self.page_list_re = re.compile(rf"(?!(?:1[5-9]|20)\d\d$){self.pages_value}", re.U)
         self.verso_end = re.compile(rf"(?:{verso})$")
-        value = r"(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?)"
+        number = r"[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?"
+        value = rf"(?P<v>{number})"
+        delo_value = rf"(?P<v>{number}(?: [A-Z](?![\w.]))?)"  # "sygn. 6744 A": a file's letter after a space
         # "zespół nr 322", "fond No. 17": a number sign after the keyword is dropped with it
         sign = rf"(?:\s*(?:{kw['number_signs']})(?=\s*\d))?" if fields.get("number_signs") else ""
         self.part_res = [
@@ -83,8 +85,7 @@ class CitationParser:
             ("fond", re.compile(rf"^(?:{kw['fond']}){sign}\s*(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?"
                                 rf"|[A-ZÀ-ŽА-Я]{{2,}}(?![\w.]))", re.U)),
             ("opis", re.compile(rf"^(?:{kw['opis']}){sign}\s*{value}", re.U)),
-            # "sygn. 6744 A": a file's letter after a space is part of its number
-            ("delo", re.compile(rf"^(?:{kw['delo']}){sign}\s*{value[:-1]}(?: [A-Z](?![\w.]))?)", re.U)),
+            ("delo", re.compile(rf"^(?:{kw['delo']}){sign}\s*{delo_value}", re.U)),
         ]
         both = [p for p in fields.get("fond", []) if p in fields.get("pages", [])]
         self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)

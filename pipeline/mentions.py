@@ -209,13 +209,17 @@ class MentionResolver:
             return resolved(c.i, c.i + 1, self.doc, ref, "pronoun") if ref else None
         return None
 
-    def _listed_after_governed(self, start: int) -> bool:
-        """ "with copies to Zinoviev and Rykov": a name listed after one a preposition governs is governed too."""
+    def _listed_before(self, start: int) -> Optional[Span]:
+        """The person named just before the list word ("and", ",") in front of token `start`, or None."""
         k = start - 1
         if k < 0 or self.doc[k].lower_ not in self.conjunctions:
-            return False
+            return None
         j = bisect.bisect_left(self.person_ends, k)
-        before = self.persons[j] if j < len(self.persons) and self.person_ends[j] == k else None
+        return self.persons[j] if j < len(self.persons) and self.person_ends[j] == k else None
+
+    def _listed_after_governed(self, start: int) -> bool:
+        """ "with copies to Zinoviev and Rykov": a name listed after one a preposition governs is governed too."""
+        before = self._listed_before(start)
         return before is not None and (self.governed(before.start) or self._listed_after_governed(before.start))
 
     def shared_subject_end(self, sent: Span, i: int) -> Optional[int]:
@@ -363,10 +367,7 @@ class MentionResolver:
             return False
         if self.doc[k].lower_ in self.addressee_cues:
             return True
-        if self.doc[k].lower_ not in self.conjunctions:
-            return False
-        j = bisect.bisect_left(self.person_ends, k)
-        before = self.persons[j] if j < len(self.persons) and self.person_ends[j] == k else None
+        before = self._listed_before(k + 1)  # "to Trotsky and Chicherin": the conjunction is at k
         return before is not None and self._addressed(before.start)
 
     def _object_referent(self, tok, sent: Span, earlier: List[Span], blocked: set, k: int) -> Optional[Mention]:
@@ -449,7 +450,7 @@ class MentionResolver:
             holder = last
         else:
             holder = next((e for e in persons if not self.governed(e.start)), None)
-            rel = next((t for t in doc[lo:cue.i] if t.lower_ in ("who", "der", "который", "który")), None)
+            rel = next((t for t in doc[lo:cue.i] if t.lower_ in RELATIVE_WORDS), None)
             if rel is not None and holder is not None and holder.start > rel.i:
                 # "Krestinsky, who had succeeded Kopp as ...": the relative clause's subject is the name before it
                 holder = next((e for e in reversed(persons) if e.end <= rel.i), holder)
