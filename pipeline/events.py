@@ -543,16 +543,16 @@ class EventExtractor:
         ids = lambda ev, role: {a.get("entity_id") for a in ev.get(role) or []}
         meetings = [ev for ev in events if ev["type"] == "MEETING"]
         drop = set()
+        text = doc.text  # built from every token: once, not per pair
         for k, ev in enumerate(events):
             if ev["type"] != "COMMUNICATION":
                 continue
             people = ids(ev, "sender") | ids(ev, "recipient")
             for mt in meetings:
-                if mt["trigger"][0] < ev["trigger"][1]:
-                    continue  # the record comes before what it records: "Notes of the talks"
-                gap = doc.text[ev["trigger"][1]:mt["trigger"][0]]
-                if mt["evidence"] == ev["evidence"] and len(gap) <= 12 and \
-                        " ".join(gap.split()).lower() in gaps and people and people <= ids(mt, "participant"):
+                if not 0 <= mt["trigger"][0] - ev["trigger"][1] <= 12 or mt["evidence"] != ev["evidence"]:
+                    continue  # the record comes just before what it records: "Notes of the talks"
+                gap = text[ev["trigger"][1]:mt["trigger"][0]]
+                if " ".join(gap.split()).lower() in gaps and people and people <= ids(mt, "participant"):
                     drop.add(k)
         return [ev for k, ev in enumerate(events) if k not in drop]
 
