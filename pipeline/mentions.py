@@ -133,6 +133,7 @@ class MentionResolver:
         self.subordinators = set(rules.get("subordinators", []))
         self.clause_auxiliaries = set(rules.get("clause_auxiliaries", []))
         self.role_cues = set(rules.get("role_cues", []))
+        self.org_nouns = set(rules.get("organisation_nouns", []))
         self.appointing_verbs = set(rules.get("appointing_verbs", []))
         self.titles = set(rules.get("title_words", []))
         self.passive_cues = set(rules.get("passive_cues", []))
@@ -503,6 +504,18 @@ class MentionResolver:
             return resolved(start, tok.i + 1, doc, office, "office") if office is not None else None
         return resolved(start, tok.i + 1, doc, named(holders[-1][1]), "description")
 
+    def organisation(self, tok, sent: Span) -> Optional[Mention]:
+        """ "Karakhan to the mission", "eine Note der Botschaft": the organisation named before with that noun
+        ("the Soviet mission in Helsinki", "die Deutsche Botschaft in Moskau")."""
+        if tok.ent_type_ or tok.i <= sent.start or self.doc[tok.i - 1].lower_ not in self.determiners:
+            return None
+        word = tok.lower_
+        orgs = [e for e in self.ents if e.label_ == "ORG" and e.end <= tok.i and
+                word in set(re.findall(r"[^\W\d_]+", f"{e.text} {e._.canonical or ''}".lower()))]
+        if not orgs:
+            return None
+        return resolved(tok.i - 1, tok.i + 1, self.doc, named(orgs[-1]), "description")
+
     def dominant_person(self) -> Optional[Mention]:
         """The envoy a text is about, when there is one: named at least eight times, in a fifth of its person
         mentions and twice as often as anyone else, and in a sentence with an envoy's title ("stayed there as
@@ -639,7 +652,8 @@ class MentionResolver:
                 out.extend(self.group(t, sent))
                 continue
             m = self.pronoun(t, sent) if t.lower_ in self.pron_kind else \
-                self.description(t, sent) if t.lower_ in self.roles else None
+                self.description(t, sent) if t.lower_ in self.roles else \
+                self.organisation(t, sent) if t.lower_ in self.org_nouns else None
             if m is not None:
                 out.append(m)
         out.sort(key=lambda m: m.start)

@@ -304,3 +304,10 @@ def test_he_is_the_description_that_opens_the_sentence_not_a_name_after_it(rule_
                    "the army would stay loyal, and on 1 March he talked with Maltzan.")
     ev = _only(doc, "MEETING")
     assert sorted(t for t, _ in _args(ev, "participant")) == ["Kopp", "Maltzan"]
+
+
+def test_the_mission_is_the_organisation_named_before_with_that_word(rule_nlp):
+    doc = rule_nlp("The Allied Military Mission watched the frontier. On 3 May 1920 Kopp wrote to the mission "
+                   "that the talks would go on.")
+    ev = _only(doc, "COMMUNICATION")
+    assert [(a["text"], a["via"]["text"]) for a in ev["recipient"]] == [("Allied Military Mission", "the mission")]
