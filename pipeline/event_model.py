@@ -10,7 +10,7 @@ change it on the next training run. numpy only: no extra dependency.
 from __future__ import annotations
 
 import zlib
-from typing import Dict, List, Optional, Sequence
+from typing import Collection, Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -22,8 +22,13 @@ def _h(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
 
 
-def pair_features(doc, sent, trigger, ent, pronoun: bool, rule_role: Optional[str], trigger_type: str) -> List[str]:
-    """Feature strings for (trigger token, candidate span) in a sentence."""
+def pair_features(doc, sent, trigger, ent, pronoun: bool, rule_role: Optional[str], trigger_type: str,
+                  triggers: Collection[str] = ()) -> List[str]:
+    """Feature strings for (trigger token, candidate span) in a sentence.
+
+    triggers: the trigger words; one between the candidate and this trigger
+    ("received by Voroshilov and held talks with Tukhachevsky") makes it the other's argument.
+    """
     feats = [f"bias|{trigger_type}", f"tw={trigger.lower_}|{trigger_type}", f"label={ent.label_}",
              f"rule={rule_role}|{trigger_type}", f"pron={pronoun}|{trigger_type}"]
     if pronoun:
@@ -46,6 +51,8 @@ def pair_features(doc, sent, trigger, ent, pronoun: bool, rule_role: Optional[st
     if between:
         feats.append(f"btw_first={between[0]}|{side}")
         feats.append(f"btw_last={between[-1]}|{side}")
+    if any(t.lower_ in triggers for t in doc[lo:hi]):
+        feats.append(f"trigger_between|{side}")
     agents_between = sum(1 for t in doc[lo:hi] if t.ent_type_ in ("PERSON", "ORG") and t.ent_iob_ == "B")
     feats.append(f"agents_between={min(agents_between, 2)}|{side}")
     if nxt in ("'s", "’s"):

@@ -209,7 +209,8 @@ class EventExtractor:
                                 outside = a.get("start") is None or not (sent.start_char <= a["start"] < sent.end_char)
                                 if same_span or ((cand.resolved or outside) and a.get("entity_id") == cand.entity_id):
                                     role = r
-                    X.append(pair_features(ref, sent, tok, cand, cand.resolved, rule.get((cand.start, cand.resolved)), etype))
+                    X.append(pair_features(ref, sent, tok, cand, cand.resolved, rule.get((cand.start, cand.resolved)),
+                                           etype, lex))
                     y.append(role)
         return X, y
 
@@ -360,7 +361,7 @@ class EventExtractor:
         scored = []
         for cand in self._candidates(tok, mentions):
             probs = self.model.predict_proba(pair_features(doc, sent, tok, cand, cand.resolved,
-                                                           rule.get((cand.start, cand.resolved)), etype))
+                                                           rule.get((cand.start, cand.resolved)), etype, lex))
             scored.append((cand, probs))
         pick = lambda role: [(c, p[role]) for c, p in scored if p[role] >= self.threshold and p[role] == max(p.values())]
         date, place = self._date_place(doc, sent, tok, sent_ents)

@@ -196,6 +196,19 @@ def test_argument_classifier_learns_roles_from_gold(rule_nlp, tmp_path):
     assert events is not fresh and isinstance(fresh.model, ArgumentClassifier)
 
 
+def test_a_trigger_between_a_name_and_the_trigger_is_a_feature(rule_nlp):
+    """ "received by Lenin and held talks with Trotsky": Trotsky is the talks' partner."""
+    from pipeline.event_model import pair_features
+
+    doc = rule_nlp("Kopp was received by Lenin and held talks with Trotsky.")
+    sent = next(doc.sents)
+    received = next(t for t in doc if t.lower_ == "received")
+    near, far = [e for e in doc.ents if e.text in ("Lenin", "Trotsky")]
+    lex = rule_nlp.get_pipe("events").lexicon()
+    assert "trigger_between|R" in pair_features(doc, sent, received, far, False, None, "MEETING", lex)
+    assert "trigger_between|R" not in pair_features(doc, sent, received, near, False, None, "MEETING", lex)
+
+
 def _date_of(rule_nlp, text, etype="COMMUNICATION"):
     (ev,) = [ev for ev in rule_nlp(text)._.events if ev["type"] == etype]
     return (ev["date"] or {}).get("value")
