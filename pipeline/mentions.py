@@ -318,8 +318,11 @@ class MentionResolver:
         if ref is None and kind == "subject":
             ref = self.subject(sent, before=tok.i)
         elif ref is None and kind == "possessive":
-            # "In his conversation with Kopp, Simmons set ...": Simmons
-            ref = self.fronted_subject(tok, sent) or self._possessor(tok, sent, earlier)
+            # "In his conversation with Kopp, Simmons set ...": Simmons; "Schulenburg called on Krestinsky;
+            # his telegram ...": opening a clause, the subject of the clause before
+            ref = self.fronted_subject(tok, sent) or \
+                (self.subject(sent, before=tok.i) if tok.i > sent.start and self.doc[tok.i - 1].text == ";" else None) or \
+                self._possessor(tok, sent, earlier)
         elif ref is None:
             ref = self._object_referent(tok, sent, earlier, blocked, k)
         if ref is None and kind != "object":

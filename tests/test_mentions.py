@@ -282,6 +282,9 @@ def test_the_participant_a_pronoun_stands_for(rule_nlp, text, participants):
      "wrote that the adventure had failed.", "Chicherin", None),
     # a name in a participle's phrase after the subject is not the subject
     ("Tego wieczoru 7 czerwca 1927 r. Stalin, zastępujący chorego Lenin, wręczył Kopp ostrą notę.", "Stalin", None),
+    # "his" opening a clause after a semicolon is the subject of the clause before, not its object
+    ("On 7 March 1936 Kopp called on Lenin; his telegram to Trotsky on the conversation was sent that evening.",
+     "Kopp", ["Trotsky"]),
 ])
 def test_the_sender_a_description_or_pronoun_stands_for(rule_nlp, text, sender, recipients):
     ev = _only(rule_nlp(text), "COMMUNICATION")
