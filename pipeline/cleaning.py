@@ -25,8 +25,9 @@ HEADER_LINE = re.compile(
 )
 PAGE_NUMBER_LINE = re.compile(r"^\s*\d{1,4}\s*$")
 FOOTNOTE_START = re.compile(r"^(\d{1,3}|\*)(\s+)\S")
-TERMINAL = re.compile(r"[.?!…:;\"”’)\]](\d{1,3})?$")
-FOOTNOTE_DONE = re.compile(r"[.?!…\"”’)\]]$")
+# closing quotes of every language: English ” ’, German “ ‘ (after „ ‚), Russian and Polish »
+TERMINAL = re.compile(r"[.?!…:;\"”’“‘»)\]](\d{1,3})?$")
+FOOTNOTE_DONE = re.compile(r"[.?!…\"”’“‘»)\]]$")
 LIGATURE = re.compile(r"(?<![^\W\d_])([^\W\d_]*?(?:ff|fi|fl|ft|Th))( {1,3})(-?[^\W\d_]+)")
 MULTISPACE = re.compile(r"[ \t\u00a0]{2,}")
 MARKER = re.compile(r"(?:(?<=[.,;:)\]”’\"»…?!])|(?<=[^\W\d_]))(\d{1,3})(?=[\s,;:)]|$)")

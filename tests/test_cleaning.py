@@ -102,3 +102,13 @@ def test_a_heading_between_finished_paragraphs_is_kept():
            "Box 13\n\nFolder 1: Letters from Wrangel, 1921.\n")
     out = clean(raw).text
     assert "Box 12" in out and "Box 13" in out
+
+
+@pytest.mark.parametrize("quoted", ["„Erst Genua!“", "«Только так!»"])
+def test_a_footnote_ending_in_a_closing_quote_is_finished(quoted):
+    """A German or Russian closing quote ends a footnote: the paragraph after it is the body's."""
+    text = (f"Maltzan empfahl, den Vertrag zu paraphieren.5\n\n5 Ebd., Bl. 15, ein Randvermerk: {quoted}\n\n"
+            "Anfang April kam die Delegation nach Genua.")
+    out = clean(text)
+    assert out.text == text
+    assert [s.kind for s in out.segments] == ["body", "footnote", "body"]
