@@ -89,6 +89,9 @@ CASES = [
     # a PA AA volume with its thousands marked is still a volume, no fond
     ("PA AA, R 28.034, Bl. 6–11.", "pa_aa", None, None, "R 28.034", "6–11"),
     ("BArch, R 3101/13410, Bl. 2–4.", "bundesarchiv", "R 3101", None, "13410", "2–4"),
+    # a Foreign Office paper's registry number after its piece is no file; British folios without a full stop
+    ("TNA, FO 371/5431, N 1624/1624/38, fols 23–31, notes of a conversation.", "tna_kew", "FO 371", None, "5431",
+     "23–31"),
     # a verso written onto the folio; fond/opis/delo in short; a transliterated folder
     ("RGAE, f. 413, op. 2, d. 1, l. 45ob.", "rgae", "413", "2", "1", "45ob."),
     ("RGASPI 17/162/5, ll. 12–13.", "rgaspi", "17", "162", "5", "12–13"),
