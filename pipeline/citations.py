@@ -589,10 +589,13 @@ class CitationParser:
             nxt = next((b for b in archives[i + 1:] if b[0] == a_end + off), None)
             if nxt is not None and not (_known(eid) and not _known(nxt[2])):
                 continue  # "the Archiwum Akt Nowych: AAN, MSZ, ...": the next name carries the citation
-            kept = self.kept_re.search(text[max(0, a_start - 30):a_start]) or self.kept_after_re.match(rest)
+            kept_before = self.kept_re.search(text[max(0, a_start - 30):a_start])
+            kept = kept_before or self.kept_after_re.match(rest)
             if kept and self.kept_collection_re is not None and not rest[off:].lstrip().startswith((",", ":")):
-                # "Die amtliche Überlieferung ... liegt im PA AA": the place of a body of records, no document's
-                sentence = SENTENCE_END_RE.split(text[:a_start])[-1]
+                # "Die amtliche Überlieferung ... liegt im PA AA": the place of a body of records, no document's;
+                # the clause before the cue says which ("die Instruktion ... ist in den Akten des PA AA erhalten")
+                cue = max(0, a_start - 30) + kept_before.start() if kept_before else a_start
+                sentence = SENTENCE_END_RE.split(text[:cue])[-1].rsplit(";", 1)[-1]
                 kept = None if self.kept_collection_re.search(sentence) else kept
             cite = {"start": a_start, "end": a_end, "archive": {"entity_id": eid, "canonical": canonical},
                     "fond": None, "opis": None, "delo": None, "pages": None}

@@ -88,6 +88,7 @@ CASES = [
     ("BArch, R 43 I/134, Bl. 5 ff.", "bundesarchiv", "R 43 I", None, "134", "5 ff."),
     # a PA AA volume with its thousands marked is still a volume, no fond
     ("PA AA, R 28.034, Bl. 6–11.", "pa_aa", None, None, "R 28.034", "6–11"),
+    ("PA AA, R 94 413, Bl. 12–14.", "pa_aa", None, None, "R 94 413", "12–14"),
     ("BArch, R 3101/13410, Bl. 2–4.", "bundesarchiv", "R 3101", None, "13410", "2–4"),
     # a Foreign Office paper's registry number after its piece is no file; British folios without a full stop
     ("TNA, FO 371/5431, N 1624/1624/38, fols 23–31, notes of a conversation.", "tna_kew", "FO 371", None, "5431",
@@ -201,6 +202,8 @@ def test_ibid_resolves_to_previous_archival_citation(rule_nlp, text, expected):
     "16 Notatka Łukasiewicza z rozmowy z Kopp, 29 XI 1932; zapis przechowywany jest w AVPRF.",
     "10 Denkschrift für Ebert, 15.8.1922; das Original liegt im AVPRF.",
     "21 Raport z 19 X 1932, którego oryginał zachował się w AVPRF.",
+    # the files named in the cue are not a body of records the sentence is about
+    "17 Die Instruktion ist in den Akten des AVPRF nur als Entwurf erhalten.",
 ])
 def test_kept_at_gives_archive_only(rule_nlp, text):
     (cit,) = rule_nlp(text)._.citations
@@ -225,6 +228,19 @@ def test_the_place_of_a_body_of_records_is_no_citation(rule_nlp, text):
 ])
 def test_no_citation(rule_nlp, text):
     assert rule_nlp(text)._.citations == []
+
+
+def test_a_documents_copies_in_two_archives_after_a_semicolon(rule_nlp):
+    doc = rule_nlp("17 Die Instruktion ist in den Akten des PA AA nur als Entwurf erhalten; die Reinschrift liegt im "
+                   "Bundesarchiv.")
+    assert [_key(c) for c in doc._.citations] == [("pa_aa", None, None, None, None),
+                                                  ("bundesarchiv", None, None, None, None)]
+
+
+def test_ibid_after_an_edition_cited_with_in_is_no_archival_citation(rule_nlp):
+    doc = rule_nlp("5 Schreiben Maltzans, PA AA, R 94 413, Bl. 12–14.\n\n6 Aufzeichnung Maltzans, in: Akten zur "
+                   "deutschen auswärtigen Politik, Serie A, Bd. VI, Nr. 43; ebd., Nr. 44, der Entwurf.")
+    assert [_key(c) for c in doc._.citations] == [("pa_aa", None, None, "R 94 413", "12–14")]
 
 
 def test_second_signature_after_and_keeps_the_archive(rule_nlp):
