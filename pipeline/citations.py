@@ -35,7 +35,10 @@ BOOK_PAGES_RE = re.compile(r"(?:^|[\s,])(?:pp?|S|ss|с|s)\.\s*\d")  # page words
 SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
 # "...; the copy forwarded to Chicherin, d. 776": a short description between a citation and the next file
 # "...; директива Политбюро полпреду от 20 марта: Ф. 17": or a colon
-NEXT_FILE_GAP_RE = re.compile(r"\s*;\s*(?=[a-zа-яё])[^.;:()]{0,60}[,:]\s*")
+# "w Warszawie", "in Berlin": the seat of the archive just named
+SEAT_RE = re.compile(r"^(?:w|we|in|im|в|во)\s+(.+)$")
+# "; the draft, f. 5", "Л. 2 (протокол ...); проект решения: Д. 98": a short description, a gloss before it
+NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?=[a-zа-яё])[^.;:()]{0,60}[,:]\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
@@ -87,6 +90,10 @@ class CitationParser:
             ("opis", re.compile(rf"^(?:{kw['opis']}){sign}\s*{value}", re.U)),
             ("delo", re.compile(rf"^(?:{kw['delo']}){sign}\s*{delo_value}", re.U)),
         ]
+        # Latvian "2575. f., 15. apr., 123. l., 4. lp.": the keyword after its (ordinal) number
+        for item in fields.get("postfix", []):
+            self.part_res.append((item["field"], re.compile(
+                rf"^(?P<v>\d+[a-z]?(?:\.?\s*[–-]\s*\d+[a-z]?)?)\.\s*(?:{item['pattern']})\.?(?!\w)", re.U)))
         both = [p for p in fields.get("fond", []) if p in fields.get("pages", [])]
         self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)
         # "f. 17 (Politburo), op. 3": the fond's name in brackets may stand between it and the opis
@@ -287,12 +294,17 @@ class CitationParser:
                         break
                     # "Historisches Archiv Krupp, Essen, FAH 4 E 112": a place, not a fond; but after a named
                     # series it is the series' subdivision ("Z Europe, Dantzig, vol. 61")
+                    seat = SEAT_RE.match(part)
+                    if not named and seat and seat.group(1) in self.places:
+                        continue  # "Archiwum Akt Nowych w Warszawie, zespół ...": where the archive is
                     if (part not in self.places or named) and not (self.holder_re and self.holder_re.search(part)):
                         named.append((p0, p1))  # "Bakhmeteff Archive, Columbia University, ...": the holder
             if last:
                 break
         if hit and named and cite.get("fond") is None:
-            cite["fond"] = re.sub(r"\s+", " ", written[named[0][0]:named[-1][1]])
+            fond = re.sub(r"\s+", " ", written[named[0][0]:named[-1][1]])
+            nm = self.named_fond_re.match(fond)  # "zespół Ambasada RP w Moskwie": the fond's keyword is dropped
+            cite["fond"] = nm.group("v") if nm else fond
         return pos if hit else 0
 
     def _ibid_parts(self, rest: str) -> Tuple[dict, int]:
@@ -321,7 +333,7 @@ class CitationParser:
                 continue  # "f. 04, op. 32": a fond; "ibid., f. 14": a folio
             if cite.get(name) and name != "pages":
                 continue
-            return name, fm.group("v").strip(), fm.end("v")
+            return name, re.sub(r"\.(?=\s*[–-])", "", fm.group("v").strip()), fm.end("v")
         lm = self.level_re.match(part)
         if lm and not re.match(r"\s+[a-z]{2,}\s+[a-z]{2,}", part[lm.end():]):
             # "Series 5 may be consulted on microfilm only": a sentence about the series, not a level

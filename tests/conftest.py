@@ -53,5 +53,5 @@ def rule_nlp():
     orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr", "War Cabinet",
                                                      "International Committee of the Red Cross", "Cabinet",
                                                      "War Office", "Allied Military Mission", "DNVP", "Quai d'Orsay"]]
-    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen"]]
+    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen", "Warszawie"]]
     return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs)

@@ -89,6 +89,13 @@ CASES = [
     # a PA AA volume with its thousands marked is still a volume, no fond
     ("PA AA, R 28.034, Bl. 6–11.", "pa_aa", None, None, "R 28.034", "6–11"),
     ("PA AA, R 94 413, Bl. 12–14.", "pa_aa", None, None, "R 94 413", "12–14"),
+    # a class/piece signature whose piece opens with a Roman number
+    ("SAPMO-BArch, RY 5/I 6/3/87, Bl. 40–52.", "bundesarchiv", "RY 5", None, "I 6/3/87", "40–52"),
+    # Latvian keywords after their ordinal numbers
+    ("Нота, 12 августа 1921 г.: LVVA, 2575. f., 15. apr., 123. l., 4. lp.", "lvva", "2575", "15", "123", "4"),
+    # the seat of the archive is no part of the fond, whose keyword is dropped
+    ("Raport, Archiwum Akt Nowych w Warszawie, zespół Ambasada RP w Moskwie, sygn. 12, k. 7.", "aan",
+     "Ambasada RP w Moskwie", None, "12", "7"),
     ("BArch, R 3101/13410, Bl. 2–4.", "bundesarchiv", "R 3101", None, "13410", "2–4"),
     # a Foreign Office paper's registry number after its piece is no file; British folios without a full stop
     ("TNA, FO 371/5431, N 1624/1624/38, fols 23–31, notes of a conversation.", "tna_kew", "FO 371", None, "5431",
@@ -128,6 +135,11 @@ def test_citation_forms(rule_nlp, text, archive, fond, opis, delo, pages):
 
 
 IBID_CASES = [
+    ("LVVA, 2575. f., 15. apr., 123. l., 4. lp.; ответная нота: Turpat, 9. lp.",
+     [("lvva", "2575", "15", "123", "4"), ("lvva", "2575", "15", "123", "9")]),
+    # the next file after a gloss in brackets and a short description
+    ("РГАСПИ. Ф. 17. Оп. 3. Д. 97. Л. 2 (протокол заседания); проект решения с правкой Ленина: Д. 98. Л. 1–1 об.",
+     [("rgaspi", "17", "3", "97", "2"), ("rgaspi", "17", "3", "98", "1–1 об.")]),
     ("41 RGASPI, fond 17, op. 3, d. 2137, pp. 19–25.\n\n42 Ibid., pp. 28–30 (Kopp’s report).",
      [("rgaspi", "17", "3", "2137", "19–25"), ("rgaspi", "17", "3", "2137", "28–30")]),
     ("PA AA, R 29713, Bl. 88; der Text der Antwort Stalins ebd., Bl. 102.",
