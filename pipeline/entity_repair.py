@@ -311,17 +311,26 @@ class EntityRepair:
     def _edges_fixed(self, doc: Doc, ents: Iterable[Span]) -> List[Span]:
         """A name whose edge the NER drew one token off, when the corrected span is a KB name of one type and
         the drawn one is none: the footnote number taken in ("12 РГАСПИ", "17 PA AA" as dates), a keyword or
-        signature after it ("RGASPI f.", "RGASPI 17/162/5"), the last word left out ("AVP" of "AVP RF")."""
+        signature after it ("RGASPI f.", "RGASPI 17/162/5"), the last word left out ("AVP" of "AVP RF"), the part
+        after a hyphen ("BArch" of "BArch-MA")."""
         ents = list(ents)
         kinds = self.labels + RETYPED
         out = []
         for k, e in enumerate(ents):
+            nxt = ents[k + 1].start if k + 1 < len(ents) else len(doc)
+            j = e.end
+            if j + 1 < nxt and doc[j].text in "-‐" and not doc[j - 1].whitespace_ and not doc[j].whitespace_ and \
+                    doc[j + 1].text[:1].isupper():
+                # "BArch-MA" found as "BArch": the name goes on after the hyphen
+                found = self.labels_of(doc[e.start:j + 2].text, kinds)
+                if len(found) == 1:
+                    out.append(Span(doc, e.start, j + 2, label=next(iter(found))))
+                    continue
             candidates = []
             if len(e) > 1 and e[0].is_digit and e[1].text[:1].isupper():
                 candidates.append((e.start + 1, e.end))
             if len(e) > 1 and (any(c.isdigit() for c in e[-1].text) or (e[-1].text.endswith(".") and e[-1].is_lower)):
                 candidates.append((e.start, e.end - 1))
-            nxt = ents[k + 1].start if k + 1 < len(ents) else len(doc)
             if e.end < nxt and e[-1].whitespace_ and doc[e.end].is_upper and doc[e.end].is_alpha:
                 candidates.append((e.start, e.end + 1))
             if candidates and not (e.label_ in kinds and self.labels_of(e.text, kinds)):

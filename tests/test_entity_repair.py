@@ -57,6 +57,11 @@ def test_common_words_and_a_fond_after_an_archive_are_no_names(nlp):
     assert ("Pologne", "LOC") in ents(nlp("The envoy left Pologne in 1926."))
 
 
+def test_an_archive_cut_at_a_hyphen_takes_the_rest_of_its_name():
+    doc = repairing({"BArch": "ARCHIVE"})("BArch-MA, RH 2/2207, Bl. 4.")
+    assert ents(doc) == [("BArch-MA", "ARCHIVE")]
+
+
 def test_round_trip(nlp, tmp_path):
     nlp.to_disk(tmp_path / "p")
     loaded = spacy.load(tmp_path / "p")
