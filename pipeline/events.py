@@ -29,7 +29,7 @@ from .mentions import (Mention, MentionResolver, blocked_tokens, coordinated, en
                        offices_from_kb, resolved)
 from .extensions import register_extensions
 from .linking import NEW_PREFIX, align_new_ids, kb_ids_in
-from .normalization import english_zipf, has_cyrillic, morph_parse
+from .normalization import english_zipf, has_cyrillic, is_honorific, morph_parse
 from .tokenizer import get_segments
 
 POSSESSIVE_MARKS = ("'s", "’s", "'", "’")  # "Kopp's report", "Simons' note"
@@ -665,6 +665,9 @@ class EventExtractor:
                 break  # "wrote to Litvinov that ... by the DNVP": what the document says ("the note that X sent")
             if any(m in group for group in (sender, recipient, cc)):
                 continue
+            if not verbal and sent[0].lower_ in self._cue("prepositions") and \
+                    any(self._fronted_verb_at(doc, i, k) for k in range(i + 2, m.start - 1)):
+                break  # "In einem Brief an Wirth ... klagte der Graf, die Vertreter der Reichswehr ...": the main clause
             prev = self._cue_past_apposition(doc, m, titles, sent.start)
             window = [t.lower_ for t in doc[max(i, m.start - 4):m.start]]
             if prev in self._cue("affiliation_cues") and any(
@@ -732,7 +735,7 @@ class EventExtractor:
             for m in after:
                 if id(m) in used or m.start in blocked or doc[m.start - 1].lower_ in governing:
                     continue
-                if any(t.text == "," for t in doc[i:m.start]):
+                if self._after_fronted_comma(doc, i, m, titles) or self._after_fronted_verb(doc, i, m, titles):
                     sender = [m]
                 break
         if not sender and not passive:
@@ -799,6 +802,32 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+
+    @staticmethod
+    def _after_fronted_comma(doc, i: int, m: Mention, titles) -> bool:
+        """ "In a letter to Chicherin of 7 September (...), he lamented": the subject right after the comma that
+        ends the fronted phrase, not a name further on ("..., die Beauftragten der Sondergruppe R")."""
+        k = m.start - 1
+        while k > i and (doc[k].lower_ in titles or is_honorific(doc[k].text)):
+            k -= 1
+        return k > i and doc[k].text == ","
+
+    def _after_fronted_verb(self, doc, i: int, m: Mention, titles) -> bool:
+        """ "In einem Brief an Wirth vom 8. November klagte der Botschafter": in German the subject follows the
+        verb that ends the fronted phrase, without a comma."""
+        k = m.start - 1
+        while k > i and (doc[k].lower_ in titles or is_honorific(doc[k].text)):
+            k -= 1
+        return self._fronted_verb_at(doc, i, k)
+
+    def _fronted_verb_at(self, doc, i: int, k: int) -> bool:
+        """Token k is the finite verb after a German noun trigger's fronted phrase (a past tense in -te, or a
+        verb that inverts): the trigger is a capitalised noun inside the sentence, the verb a lower-case word."""
+        tok, verb = doc[i], doc[k]
+        german_noun = tok.text[:1].isupper() and i > tok.sent.start
+        return german_noun and k > i + 1 and verb.is_lower and verb.is_alpha and \
+            verb.lower_ not in self._cue("prepositions") and verb.lower_ not in self._joiners() and \
+            (verb.lower_ in self._cue("inverted_verbs") or verb.lower_.endswith("te"))
 
     def _dropped_subject(self, doc, sent, tok, after: List[Mention]) -> Optional[Mention]:
         """The subject a Polish verb leaves unsaid ("3 V 1927 rozmawiał z ministrem Cielēnsem"): the person

@@ -850,3 +850,14 @@ def test_a_name_after_a_subordinator_with_its_verb_is_the_clauses_subject(rule_n
 def test_an_inflected_office_with_its_genitive_before_the_addressee(rule_nlp):
     doc = rule_nlp("2 сентября 1920 г. Красин сообщил министру иностранных дел Е. Сапеге о согласии.")
     assert [_core(ev)[2:] for ev in doc._.events] == [(["Красин"], ["Е. Сапеге"])]
+
+
+def test_a_german_subject_after_the_verb_that_ends_a_fronted_phrase(rule_nlp):
+    doc = rule_nlp("In einem Brief an Wirth vom 8. November 1922 klagte Brockdorff-Rantzau, man verhandle ohne ihn.")
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Brockdorff-Rantzau"], ["Wirth"])]
+
+
+def test_after_a_fronted_phrase_only_the_name_right_after_the_comma_is_its_subject(rule_nlp):
+    doc = rule_nlp("In einem Brief an Wirth vom 8. November 1922 klagte der Graf, die Beauftragten der Reichswehr "
+                   "handelten ohne sein Wissen.")
+    assert [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"] == []
