@@ -33,11 +33,11 @@ TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚŹŻ«„“‘\"'])")
 BOOK_PAGES_RE = re.compile(r"(?:^|[\s,])(?:pp?|S|ss|с|s)\.\s*\d")  # page words of books, not archives
 SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
-# "...; the copy forwarded to Chicherin, d. 776": a short description between a citation and the next file
-# "...; директива Политбюро полпреду от 20 марта: Ф. 17": or a colon
 # "w Warszawie", "in Berlin": the seat of the archive just named
 SEAT_RE = re.compile(r"^(?:w|we|in|im|в|во)\s+(.+)$")
-# "; the draft, f. 5", "Л. 2 (протокол ...); проект решения: Д. 98": a short description, a gloss before it
+# "...; the copy forwarded to Chicherin, d. 776": a short description between a citation and the next file
+# "...; директива Политбюро полпреду от 20 марта: Ф. 17": or a colon; "Л. 2 (протокол ...); проект решения:
+# Д. 98": a gloss in brackets before it
 NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?=[a-zа-яё])[^.;:()]{0,60}[,:]\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
