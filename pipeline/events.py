@@ -735,7 +735,11 @@ class EventExtractor:
             for m in after:
                 if id(m) in used or m.start in blocked or doc[m.start - 1].lower_ in governing:
                     continue
-                if self._after_fronted_comma(doc, i, m, titles) or self._after_fronted_verb(doc, i, m, titles):
+                # "In a dispatch to Chamberlain of 8 March he wrote": a subject pronoun needs no comma
+                subject_pronoun = m.resolved and m.end - m.start == 1 and \
+                    doc[m.start].lower_ in self.rules.get("pronoun_kinds", {}).get("subject", [])
+                if subject_pronoun or self._after_fronted_comma(doc, i, m, titles) or \
+                        self._after_fronted_verb(doc, i, m, titles):
                     sender = [m]
                 break
         if not sender and not passive:

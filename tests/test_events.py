@@ -861,3 +861,10 @@ def test_after_a_fronted_phrase_only_the_name_right_after_the_comma_is_its_subje
     doc = rule_nlp("In einem Brief an Wirth vom 8. November 1922 klagte der Graf, die Beauftragten der Reichswehr "
                    "handelten ohne sein Wissen.")
     assert [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"] == []
+
+
+def test_a_subject_pronoun_after_a_fronted_phrase_needs_no_comma(rule_nlp):
+    doc = rule_nlp("Kopp stayed in Berlin in 1921. In a report to Chicherin of 8 March he wrote that the talks had failed.")
+    (ev,) = [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"]
+    assert _core(ev) == ("COMMUNICATION", "report", ["Kopp"], ["Chicherin"])
+    assert ev["date"]["value"] == "1921-03-08"
