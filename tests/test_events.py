@@ -868,3 +868,10 @@ def test_a_subject_pronoun_after_a_fronted_phrase_needs_no_comma(rule_nlp):
     (ev,) = [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"]
     assert _core(ev) == ("COMMUNICATION", "report", ["Kopp"], ["Chicherin"])
     assert ev["date"]["value"] == "1921-03-08"
+
+
+def test_of_the_same_date_takes_the_date_cited_before(rule_nlp):
+    """ "of the same date", "того же числа": a document dated by the one cited before it."""
+    text = "Radek's report to Lenin, 2 August 1921; Kopp's covering note to Maltzan of the same date."
+    dates = {ev["sender"][0]["text"]: (ev["date"] or {}).get("value") for ev in rule_nlp(text)._.events}
+    assert dates == {"Radek": "1921-08-02", "Kopp": "1921-08-02"}
