@@ -875,3 +875,10 @@ def test_of_the_same_date_takes_the_date_cited_before(rule_nlp):
     text = "Radek's report to Lenin, 2 August 1921; Kopp's covering note to Maltzan of the same date."
     dates = {ev["sender"][0]["text"]: (ev["date"] or {}).get("value") for ev in rule_nlp(text)._.events}
     assert dates == {"Radek": "1921-08-02", "Kopp": "1921-08-02"}
+
+
+def test_a_possessive_reply_after_a_letter_is_the_addressees(rule_nlp):
+    """ "Maisky's letter to Beatrice Webb ...; her reply of 9 May": she replies, to him."""
+    doc = rule_nlp("Kopp's letter to Chicherin, 2 May 1921, RGASPI, f. 5, op. 1, d. 2, l. 4; his reply of 9 May, ibid., l. 6.")
+    assert [(ev["sender"][0]["text"], ev["recipient"][0]["text"]) for ev in doc._.events] == \
+        [("Kopp", "Chicherin"), ("Chicherin", "Kopp")]
