@@ -1021,6 +1021,8 @@ class EventExtractor:
             elif not listed and cued(left):
                 parts.extend(coordinated(doc, m, mentions, joiners))
         uniq = _unique_mentions(parts)
+        if len(uniq) == 1 and uniq[0].start > i:
+            uniq = _unique_mentions(uniq + self._subject_after_phrase(doc, sent, tok, uniq[0], mentions, titles))
         if len(uniq) < 2:
             uniq = self._fronted_meeting(doc, sent, tok, mentions, blocked)
         if len(uniq) < 2:
@@ -1031,6 +1033,20 @@ class EventExtractor:
                 "sender": [], "recipient": [], "cc": [], "participant": [m.arg() for m in uniq],
                 "date": None, "place": None, "confidence": round(min((0.5 + 0.5 * info.get("rule_precision", info["precision"])) * 0.85, 0.99), 3),
                 "_roles": roles}
+
+    def _subject_after_phrase(self, doc, sent, tok, last: Mention, mentions: List[Mention], titles) -> List[Mention]:
+        """ "In Moscow, after a first long conversation with Litvinov, he wrote ...": a meeting in a phrase that
+        opens with a preposition was had by the subject right after the comma that closes the phrase."""
+        lo = max([t.i + 1 for t in doc[sent.start:tok.i] if t.text == ","], default=sent.start)
+        if doc[lo].lower_ not in self._cue("prepositions") or tok.i - lo > 5:
+            return []
+        close = next((t.i for t in doc[last.end:min(sent.end, last.end + 8)] if t.text == ","), None)
+        if close is None:
+            return []
+        k = close + 1
+        while k < sent.end and (doc[k].lower_ in titles or is_honorific(doc[k].text)):
+            k += 1
+        return [m for m in mentions if m.start == k][:1]
 
     def _fronted_meeting(self, doc, sent, tok, mentions: List[Mention], blocked: set) -> List[Mention]:
         """ "At the session of 6 February Churchill told Stalin and Roosevelt that ...": a meeting named in

@@ -882,3 +882,9 @@ def test_a_possessive_reply_after_a_letter_is_the_addressees(rule_nlp):
     doc = rule_nlp("Kopp's letter to Chicherin, 2 May 1921, RGASPI, f. 5, op. 1, d. 2, l. 4; his reply of 9 May, ibid., l. 6.")
     assert [(ev["sender"][0]["text"], ev["recipient"][0]["text"]) for ev in doc._.events] == \
         [("Kopp", "Chicherin"), ("Chicherin", "Kopp")]
+
+
+def test_a_meeting_in_an_opening_phrase_was_had_by_the_subject_after_it(rule_nlp):
+    doc = rule_nlp("In 1921 Kopp stayed. In Berlin, after a first long conversation with Maltzan, he wrote to Chicherin.")
+    assert sorted(_core(ev) for ev in doc._.events) == [("COMMUNICATION", "letter", ["Kopp"], ["Chicherin"]),
+                                                        ("MEETING", ["Kopp", "Maltzan"])]
