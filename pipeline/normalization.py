@@ -296,6 +296,7 @@ _LATIN_SUFFIXES = [
     ("skiej", "ska"), ("ckiej", "cka"), ("ską", "ska"), ("cką", "cka"),
     ("kiem", "ko"), ("ką", "ko"), ("ki", "ko"), ("ce", "ko"),  # Hołówko: Hołówki, Hołówce, Hołówką
     ("owi", ""), ("iem", ""), ("em", ""), ("ego", ""), ("a", ""), ("u", ""), ("s", ""),
+    ("y", "a"), ("ę", "a"),  # a surname in -a: Sapieha, Sapiehy, Sapiehę
 ]
 _CONSONANTS = set("bcćdfghjklłmnńprsśtvwzźż")
 

@@ -54,6 +54,8 @@ def test_strip_possessive_keeps_plural_s():
 @pytest.mark.parametrize("form,base", [
     ("Коппа", "копп"), ("Ленину", "ленин"), ("Чичерину", "чичерин"), ("Германии", "германия"),
     ("Троцкого", "троцкий"), ("Коппом", "копп"), ("Piłsudskiego", "piłsudski"), ("Seecktem", "seeckt"),
+    # a Polish surname in -a: genitive and accusative
+    ("Sapiehy", "sapieha"), ("Sapiehę", "sapieha"),
 ])
 def test_inflection_variants_contain_base(form, base):
     assert base in inflection_variants(form)
