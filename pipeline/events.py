@@ -658,6 +658,10 @@ class EventExtractor:
                 self._subject(doc, sent, i, before, blocked) is None:
             # "Am 12. März schrieb Stresemann an Brockdorff-Rantzau": the subject after the verb
             sender = coordinated(doc, after[0], after, joiners)
+        # "In einem Brief an Wirth ... klagte der Graf, ...": a German noun trigger's fronted phrase ends at the
+        # verb of the main clause, whose names are no genitive senders
+        main_verb = next((k for k in range(i + 2, min(sent.end, i + 26)) if self._fronted_verb_at(doc, i, k)),
+                         None) if not verbal and sent[0].lower_ in self._cue("prepositions") else None
         for m in after:
             if m.start - i > 25:
                 break
@@ -665,9 +669,8 @@ class EventExtractor:
                 break  # "wrote to Litvinov that ... by the DNVP": what the document says ("the note that X sent")
             if any(m in group for group in (sender, recipient, cc)):
                 continue
-            if not verbal and sent[0].lower_ in self._cue("prepositions") and \
-                    any(self._fronted_verb_at(doc, i, k) for k in range(i + 2, m.start - 1)):
-                break  # "In einem Brief an Wirth ... klagte der Graf, die Vertreter der Reichswehr ...": the main clause
+            if main_verb is not None and m.start - 1 > main_verb:
+                break
             prev = self._cue_past_apposition(doc, m, titles, sent.start)
             window = [t.lower_ for t in doc[max(i, m.start - 4):m.start]]
             if prev in self._cue("affiliation_cues") and any(
@@ -815,21 +818,23 @@ class EventExtractor:
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
 
     @staticmethod
-    def _after_fronted_comma(doc, i: int, m: Mention, titles) -> bool:
-        """ "In a letter to Chicherin of 7 September (...), he lamented": the subject right after the comma that
-        ends the fronted phrase, not a name further on ("..., die Beauftragten der Sondergruppe R")."""
+    def _before_titles(doc, i: int, m: Mention, titles) -> int:
+        """The token before `m` and the titles written before it, not before token i."""
         k = m.start - 1
         while k > i and (doc[k].lower_ in titles or is_honorific(doc[k].text)):
             k -= 1
+        return k
+
+    def _after_fronted_comma(self, doc, i: int, m: Mention, titles) -> bool:
+        """ "In a letter to Chicherin of 7 September (...), he lamented": the subject right after the comma that
+        ends the fronted phrase, not a name further on ("..., die Beauftragten der Sondergruppe R")."""
+        k = self._before_titles(doc, i, m, titles)
         return k > i and doc[k].text == ","
 
     def _after_fronted_verb(self, doc, i: int, m: Mention, titles) -> bool:
         """ "In einem Brief an Wirth vom 8. November klagte der Botschafter": in German the subject follows the
         verb that ends the fronted phrase, without a comma."""
-        k = m.start - 1
-        while k > i and (doc[k].lower_ in titles or is_honorific(doc[k].text)):
-            k -= 1
-        return self._fronted_verb_at(doc, i, k)
+        return self._fronted_verb_at(doc, i, self._before_titles(doc, i, m, titles))
 
     def _fronted_verb_at(self, doc, i: int, k: int) -> bool:
         """Token k is the finite verb after a German noun trigger's fronted phrase (a past tense in -te, or a
