@@ -43,7 +43,7 @@ from spacy.training import Example
 
 from .kb import KnowledgeBase, read_kb, write_entities
 from .tokenizer import get_segments
-from .normalization import (has_cyrillic, is_honorific, is_patronymic, lemma_key, norm_key, phrase_variants,
+from .normalization import (compact_key, has_cyrillic, is_honorific, is_patronymic, lemma_key, norm_key, phrase_variants,
                             surname_keys)
 
 STOP_WORD_LANGS = ("en", "de", "pl", "ru", "fr")
@@ -301,10 +301,16 @@ class EntityRepair:
         return out
 
     def _without_title(self, ent: Span) -> Span:
-        """A person's span starts after the titles the NER took in: "Marszałek Edward Śmigły", "M. Krassin"."""
+        """A person's span starts after the titles the NER took in: "Marszałek Edward Śmigły", "M. Krassin", and
+        after a common word opening a sentence when the rest is a KB person ("Directs Krestinsky to avoid ...")."""
         start = ent.start
         while ent.label_ == "PERSON" and start < ent.end - 1 and (
                 ent.doc[start].lower_ in self.not_names or is_honorific(ent.doc[start].text)):
+            start += 1
+        first = ent.doc[start]
+        if ent.label_ == "PERSON" and start < ent.end - 1 and first.is_alpha and self._opens_sentence(first) and \
+                compact_key(first.text) not in self.kb.given_words and not self.labels_of(first.text) and \
+                self.labels_of(ent.doc[start + 1:ent.end].text, ("PERSON",)) and self._a_word(first.lower_):
             start += 1
         return ent if start == ent.start else Span(ent.doc, start, ent.end, label=ent.label, kb_id=ent.kb_id)
 
@@ -404,6 +410,14 @@ class EntityRepair:
         from wordfreq import zipf_frequency
 
         return any(zipf_frequency(low, lang) >= self.common_zipf for lang in self.common_word_langs)
+
+    def _a_word(self, low: str) -> bool:
+        """A word of the training texts, a stop word, or one a dictionary of the texts' languages knows."""
+        if low in self.common or low in self._stop:
+            return True
+        from wordfreq import zipf_frequency
+
+        return any(zipf_frequency(low, lang) >= 2.5 for lang in self.common_word_langs)
 
     def _german_noun(self, ent: Span) -> bool:
         """A one-word place or organisation the KB lacks, right after a German article, that is a common German

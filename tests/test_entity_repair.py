@@ -62,6 +62,14 @@ def test_an_archive_cut_at_a_hyphen_takes_the_rest_of_its_name():
     assert ents(doc) == [("BArch-MA", "ARCHIVE")]
 
 
+def test_a_word_opening_a_sentence_is_no_part_of_the_person_after_it():
+    doc = repairing({"Directs Krestinsky": "PERSON"})("Extract from the protocol. Directs Krestinsky to wait.")
+    assert ents(doc) == [("Krestinsky", "PERSON")]
+    # a given name stays: "Nikolai Krestinsky"
+    doc = repairing({"Nikolai Krestinsky": "PERSON"})("Extract from the protocol. Nikolai Krestinsky waited.")
+    assert ents(doc) == [("Nikolai Krestinsky", "PERSON")]
+
+
 def test_round_trip(nlp, tmp_path):
     nlp.to_disk(tmp_path / "p")
     loaded = spacy.load(tmp_path / "p")
