@@ -85,8 +85,9 @@ class CitationParser:
         sign = rf"(?:\s*(?:{kw['number_signs']})(?=\s*\d))?" if fields.get("number_signs") else ""
         self.part_res = [
             ("pages", re.compile(rf"^(?:{kw['pages']})\s*(?P<v>{self.pages_value})", re.U)),
+            # "fond 17", "fond R-130", "fond MSZ", and a class with its number: "fond T 1/34"
             ("fond", re.compile(rf"^(?:{kw['fond']}){sign}\s*(?P<v>[\w.\-–/]*\d[\w.\-–/]*(?: [\w.\-–/]*\d[\w.\-–/]*)?"
-                                rf"|[A-ZÀ-ŽА-Я]{{2,}}(?![\w.]))", re.U)),
+                                rf"|[A-Z]{{1,4}} \d[\w.\-–/]*|[A-ZÀ-ŽА-Я]{{2,}}(?![\w.]))", re.U)),
             ("opis", re.compile(rf"^(?:{kw['opis']}){sign}\s*{value}", re.U)),
             ("delo", re.compile(rf"^(?:{kw['delo']}){sign}\s*{delo_value}", re.U)),
         ]
@@ -137,7 +138,7 @@ class CitationParser:
         self.archival_pages_re = re.compile(rf"^\s*(?:{_alt(arch_pages)})", re.U) if arch_pages else None
         # the leaves at the end of an inventory entry, before its full stop or a semicolon
         self.entry_pages_re = re.compile(rf"(?:^|(?<=[\s,.;(]))(?:{_alt(arch_pages)})\s*(?P<v>{self.pages_value})"
-                                         rf"(?=\s*(?:[.;:,()—]|$))", re.U) if arch_pages else None
+                                         rf"(?=\s*(?:[.;:,()—]|$)|\s+[A-ZÀ-ŽА-ЯЁ])", re.U) if arch_pages else None
         # a file keyword, or a folder before one ("p. 1, d. 6", the AVPRF's папка)
         self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d|"
                                    rf"(?:{kw['pages']})\s*\d+\s*[,.]\s*(?:{kw['delo']})\s*\d)", re.U)
@@ -669,8 +670,11 @@ class CitationParser:
                     cite["pages"] = leaves[0].group("v").strip()
                 # "N 1024/9: Ankara und Genf. — Schreiben ..., Bl. 12–13. — Telegramm ..., Bl. 14": a file
                 # heading, then its items, each cited by its leaves
+                # (after a dash or a semicolon: leaves named inside a description, "На л. 30–35 об. — проект",
+                # "(л. 15–22)", are no item)
                 entry_items = [{**cite, "pages": m.group("v").strip(), "start": m.start(), "end": m.end()}
-                               for m in leaves[1:]]
+                               for prev, m in zip(leaves, leaves[1:])
+                               if any(sep in text[prev.end():m.start()] for sep in ("—", ";"))]
             else:
                 entry_items = []
             # "...; d. 14, l. 5", "l. 2 (protocol of 27 July 1920); d. 99, l. 1": the next file, past a gloss

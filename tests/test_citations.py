@@ -89,6 +89,8 @@ CASES = [
     # a PA AA volume with its thousands marked is still a volume, no fond
     ("PA AA, R 28.034, Bl. 6–11.", "pa_aa", None, None, "R 28.034", "6–11"),
     ("PA AA, R 94 413, Bl. 12–14.", "pa_aa", None, None, "R 94 413", "12–14"),
+    # a fond named by its class and number after the keyword
+    ("Beneš's note, AKPR, fond T 1/34, kart. 2.", "akpr", "T 1/34", None, "kart. 2", None),
     # a class/piece signature whose piece opens with a Roman number
     ("SAPMO-BArch, RY 5/I 6/3/87, Bl. 40–52.", "bundesarchiv", "RY 5", None, "I 6/3/87", "40–52"),
     # Latvian keywords after their ordinal numbers
@@ -667,3 +669,10 @@ def test_a_german_volume_and_a_named_series(rule_nlp):
 ])
 def test_footnote_citations(rule_nlp, text, expected):
     assert [_key(c) for c in rule_nlp(text)._.citations] == expected
+
+
+def test_an_inventory_entry_keeps_its_verso_and_the_leaves_its_description_names_are_no_items(rule_nlp):
+    doc = rule_nlp("РГАСПИ. Ф. 495. Оп. 18. Секретариат ИККИ.\n\n"
+                   "Д. 170. Протокол заседания Президиума ИККИ, 21 сентября 1923 г. Л. 1–35 об. На л. 30–35 об. — "
+                   "проект резолюции.")
+    assert [_key(c) for c in doc._.citations] == [("rgaspi", "495", "18", "170", "1–35 об.")]
