@@ -840,7 +840,7 @@ class EventExtractor:
         """Token k is the finite verb after a German noun trigger's fronted phrase (a past tense in -te, or a
         verb that inverts): the trigger is a capitalised noun inside the sentence, the verb a lower-case word."""
         tok, verb = doc[i], doc[k]
-        german_noun = tok.text[:1].isupper() and i > tok.sent.start
+        german_noun = tok.text[:1].isupper() and not tok.is_sent_start  # (is_sent_start: no walk to the start)
         return german_noun and k > i + 1 and verb.is_lower and verb.is_alpha and \
             verb.lower_ not in self._cue("prepositions") and verb.lower_ not in self._joiners() and \
             (verb.lower_ in self._cue("inverted_verbs") or verb.lower_.endswith("te"))
