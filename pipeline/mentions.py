@@ -302,7 +302,11 @@ class MentionResolver:
         first = next((e for e in self.sent_ents(sent) if e.label_ == "PERSON" and e.start not in blocked), None)
         if first is not None and first.start == sent.start + 1 and sent[0].lower_ in self.preps:
             return named(first)
-        return None
+        # "The deadlock was broken by Stalin himself. On 12 April he received ...": with no other person,
+        # the agent of a passive is what the sentence is about
+        agents = [e for e in self.sent_ents(sent) if e.label_ == "PERSON" and e.start not in blocked
+                  and self._passive_agent(e, sent)]
+        return named(agents[0]) if len(agents) == 1 else None
 
     # ------------------------------------------------------------ resolution
     def pronoun(self, tok, sent: Span) -> Optional[Mention]:
