@@ -190,7 +190,7 @@ class MentionResolver:
         end = sent.end if before is None else before
         persons = [e for e in self.sent_ents(sent) if e.label_ == "PERSON" and e.end <= end]
         pron = [t for t in self.doc[sent.start:end]
-                if self.pron_kind.get(t.lower_) in ("subject", "possessive") and not t.ent_type_]
+                if self.pron_kind.get(t.lower_) in ("subject", "possessive", "latter") and not t.ent_type_]
         # "The envoy had cabled Krestinsky ..., and on 1 March he talked with ...": a description opening the
         # sentence is its subject before any name after it
         roles = [t for t in self.doc[sent.start:end] if t.lower_ in self.roles and not t.ent_type_]
@@ -206,6 +206,11 @@ class MentionResolver:
                 continue
             if isinstance(c, Span):
                 return named(c)
+            if self.pron_kind.get(c.lower_) == "latter":
+                latter = self._latter(c)
+                if latter is None:
+                    continue
+                return resolved(c.i, c.i + 1, self.doc, latter, "pronoun")
             ref = self.topic_before(self.sent_index(c.i))
             return resolved(c.i, c.i + 1, self.doc, ref, "pronoun") if ref else None
         return None
@@ -318,6 +323,9 @@ class MentionResolver:
         k = self.sent_index(tok.i)
         blocked = self.blocked(sent)
         earlier = [e for e in self.sent_ents(sent) if e.end <= tok.i]
+        if kind == "latter":
+            ref = self._latter(tok)
+            return resolved(tok.i, tok.i + 1, self.doc, ref, "pronoun") if ref is not None else None
         ref: Optional[Mention] = self._reporting_author(tok, sent, kind)
         if ref is None and kind == "subject":
             ref = self.subject(sent, before=tok.i)
@@ -334,6 +342,21 @@ class MentionResolver:
         if ref is None or ref.start == tok.i:
             return None
         return resolved(tok.i, tok.i + 1, self.doc, ref, "pronoun")
+
+    def _latter(self, tok) -> Optional[Mention]:
+        """ "Полпред переслал письмо Стомонякову, и тот ответил ему", "the latter replied": the person named
+        last before it, when the word stands alone as a clause's subject (not "тот же день", "в тот день")."""
+        doc = self.doc
+        if tok.i == 0 or tok.i + 1 >= len(doc) or not doc[tok.i + 1].is_lower or len(doc[tok.i + 1]) < 3 or \
+                doc[tok.i + 1].lower_ in self.determiners or doc[tok.i + 1].lower_ in self.preps:
+            return None
+        before = doc[tok.i - 1]
+        if not (before.text in (",", ";") or before.lower_ in self.conjunctions or before.lower_ in self.determiners):
+            return None
+        n = bisect.bisect_right(self.person_ends, tok.i)
+        if not n or tok.i - self.persons[n - 1].end > 25:
+            return None
+        return named(self.persons[n - 1])
 
     def _reporting_author(self, tok, sent: Span, kind: str) -> Optional[Mention]:
         """After the colon of a calendar entry's formula, "he" and "him" are the one who reports ("Telegram from
