@@ -10,6 +10,7 @@ conventions are those of training/ANNOTATION.md, "Project decisions", Citations.
 """
 
 import bisect
+import copy
 import re
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
@@ -342,6 +343,22 @@ class CitationParser:
         return None
 
     # ------------------------------------------------------------------ segment
+    def bare_leaves(self, text: str) -> List[Tuple[str, int, int]]:
+        """ "... zu erörtern. Bl. 41.", "Übersetzung der Gesandtschaft, Bl. 47–49; das Konzept in AAN, ...": leaves
+        with no file, as (pages, start, end); only folio words archives use ("Bl.", "л.", "k."), opening a
+        sentence or after a comma, and ending at a full stop, a semicolon or the end."""
+        if self.archival_pages_re is None:
+            return []
+        out = []
+        for m in re.finditer(r"(?:^|(?<=[.:;,]\s))(?=\S)", text):
+            rest = text[m.start():]
+            if not self.archival_pages_re.match(rest) or not rest[:1].isupper():
+                continue
+            pages = self._pages(rest)
+            if pages is not None and re.match(r"\s*(?:[.;]\s|[.;]?\s*$)", rest[pages[1]:]):
+                out.append((pages[0], m.start(), m.start() + pages[1]))
+        return out
+
     def is_book_reference(self, text: str) -> bool:
         """Whether `text` holds a non-archival reference (a book's pages or imprint)."""
         return any(rx.search(text) for rx in self.book_res)
@@ -830,6 +847,7 @@ class CitationComponent:
         header_holdings: List[dict] = []
         titled = False
         entry_file: Optional[dict] = None  # the file the last heading of a finding aid named
+        entry_volume: Optional[dict] = None  # the file of the header's archive the last entry cited
         heading_box: Optional[str] = None  # the box the last series heading gave ("... Box 17.")
         ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
         archives = [e for e in ents if e.label_ == "ARCHIVE"]
@@ -858,6 +876,16 @@ class CitationComponent:
             found = self.parser.parse(text, arch, previous.get(kind), default_archive, places,
                                       fallback=last_archival.get(kind), orgs=orgs,
                                       entry_file=entry_file if heading is None else None)
+            if kind == "body" and entry_volume is not None and heading is None:
+                # "Steht nur die Blattangabe, so gehört das Stück zu dem im vorhergehenden Regest genannten Band":
+                # an entry that gives its leaves alone, before any file it names, is kept in the volume the
+                # entry before cited
+                first = min((c["start"] for c in found), default=len(text))
+                leaves = next((x for x in self.parser.bare_leaves(text) if x[2] <= first), None)
+                if leaves is not None:
+                    cite = {f: copy.copy(entry_volume.get(f)) for f in ("archive", "fond", "opis", "delo")}
+                    cite.update(pages=leaves[0], start=leaves[1], end=leaves[2], text=text[leaves[1]:leaves[2]])
+                    found = [cite] + found
             if header_open and kind == "body":
                 # the header: the first body paragraph that names an archive, one of the first two and
                 # before any entry ("Calendar of documents." / "Politisches Archiv ..., Berlin.")
@@ -874,6 +902,9 @@ class CitationComponent:
             for c in found:
                 if default_archive is not None and (c.get("archive") or {}).get("entity_id") == default_archive["entity_id"]:
                     self.parser.in_heading_box(c, heading_box)
+            if default_archive is not None and kind == "body":
+                entry_volume = next((c for c in found if c.get("delo") and (c.get("archive") or {}).get("entity_id")
+                                     == default_archive["entity_id"]), entry_volume)
             previous[kind] = found[-1] if self.parser.ends_archival(text, found) else None
             if found:
                 last_archival[kind] = found[-1]

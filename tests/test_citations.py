@@ -676,3 +676,22 @@ def test_an_inventory_entry_keeps_its_verso_and_the_leaves_its_description_names
                    "Д. 170. Протокол заседания Президиума ИККИ, 21 сентября 1923 г. Л. 1–35 об. На л. 30–35 об. — "
                    "проект резолюции.")
     assert [_key(c) for c in doc._.citations] == [("rgaspi", "495", "18", "170", "1–35 об.")]
+
+
+def test_an_entry_that_gives_only_its_leaves_is_kept_in_the_volume_the_entry_before_cited(rule_nlp):
+    doc = rule_nlp("Aktenverzeichnis. Politisches Archiv des Auswärtigen Amts (PA AA), Gesandtschaft Warschau.\n\n"
+                   "Nr. 1. Drahtbericht Rauschers, Warschau, 16. Juni 1925. R 82401, Bl. 12–14; BArch, R 43 I/127, Bl. 8.\n\n"
+                   "Nr. 2. Weisung Stresemanns an Rauscher, 30.6.1925. Der Gesandte solle schweigen. Bl. 40 f.\n\n"
+                   "Nr. 3. Note Zaleskis an Rauscher, 12. März 1927. Übersetzung der Gesandtschaft, Bl. 47–49; "
+                   "das Konzept in AAN, MSZ, sygn. 4712, k. 15–17.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("pa_aa", None, None, "R 82401", "12–14"), ("bundesarchiv", "R 43 I", None, "127", "8"),
+        ("pa_aa", None, None, "R 82401", "40 f."),
+        ("pa_aa", None, None, "R 82401", "47–49"), ("aan", "MSZ", None, "4712", "15–17")]
+    # leaves a sentence of the entry's description names are not the entry's ("auf Bl. 3 die Unterschrift")
+    assert [_key(c) for c in rule_nlp("Aktenverzeichnis. Politisches Archiv des Auswärtigen Amts (PA AA).\n\n"
+                                      "Nr. 1. Drahtbericht, 16. Juni 1925. R 82401, Bl. 12–14.\n\n"
+                                      "Nr. 2. Weisung, 30.6.1925, mit der Unterschrift auf Bl. 3 des Entwurfs.")._.citations] == [
+        ("pa_aa", None, None, "R 82401", "12–14")]
+    # without a header archive leaves alone cite nothing
+    assert rule_nlp("Letter from Kopp to Chicherin, 3 May 1921. Bl. 40.")._.citations == []
