@@ -133,6 +133,8 @@ class CitationParser:
         self.kept_re = re.compile(rf"(?:{kw['kept_at']})\s*$", re.I)
         collections = fields.get("kept_collections", [])
         self.kept_collection_re = re.compile(rf"(?<!\w)(?:{_alt(collections)})(?!\w)", re.U) if collections else None
+        copies = fields.get("named_copies", [])
+        self.copies_re = re.compile(rf"(?:{_alt(copies)})", re.U | re.I) if copies else None
         self.kept_after_re = re.compile(rf"^\s+(?:{kw['kept_after']})(?!\w)", re.I)
         self.book_res = [re.compile(p) for p in fields.get("book_markers", [])]
         arch_pages = fields.get("archival_pages", [])
@@ -467,8 +469,13 @@ class CitationParser:
         if len(ids) != 1 or None in ids:
             # "Bundesarchiv (BArch), Berlin-Lichterfelde, R 43 I ...; originals in the Politisches Archiv
             # are cited with the archive's name": the one archive the header gives with its fond or series
-            cited = {(c.get("archive") or {}).get("entity_id") for c in citations
-                     if any(c.get(k) for k in ("fond", "opis", "delo"))}
+            given = [(c.get("archive") or {}).get("entity_id") for c in citations
+                     if any(c.get(k) for k in ("fond", "opis", "delo"))]
+            cited = set(given) - {None}
+            if len(cited) > 1 and self.copies_re is not None and self.copies_re.search(text):
+                # "... АВП РФ, фонд 0122 ... Копии ... в РГАСПИ (ф. 17, оп. 162) приводятся с названием архива":
+                # the first archive given with its fond; the others are named where they are cited
+                cited = {next(g for g in given if g)}
             ends = [a[0] for a in archives[1:]] + [len(text)]
             holding = {a[2] for a, end in zip(archives, ends) if self._names_holdings(text[a[1]:end])}
             chosen = cited or set(fonds_before) or holding or \
@@ -700,7 +707,10 @@ class CitationParser:
             nearby = prior or [c for c in found if c["end"] <= s and NEXT_FILE_GAP_RE.fullmatch(text[c["end"]:s])
                                and not self.stop_in_re.search(text[c["end"]:s])  # "; printed in DVP, vol. 17"
                                # "; the communiqué in DVP, vol. 18, pp. 333–334"; but "p. 1, d. 6" is a folder and file
-                               and not (self.is_book_reference(text[s:s + consumed]) and "," not in (cite["delo"] or ""))]
+                               and not (self.is_book_reference(text[s:s + consumed]) and "," not in (cite["delo"] or ""))
+                               # "РГАСПИ, ф. 17, ...; экземпляр полпредства: Оп. 10, п. 25, д. 5": a capital keyword
+                               # opens a citation of its own, in the header's fond
+                               and not (header_fond and text[s:s + 1].isupper())]
             if consumed and not nearby and cite["fond"] is None and cite["opis"] and default_archive is None:
                 # 'RGASPI, fond 17, op. 3, d. 483; the draft is in the "special file": op. 162, d. 2': an opis
                 # without its fond is one of the fond cited just before it

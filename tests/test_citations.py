@@ -695,3 +695,19 @@ def test_an_entry_that_gives_only_its_leaves_is_kept_in_the_volume_the_entry_bef
         ("pa_aa", None, None, "R 82401", "12–14")]
     # without a header archive leaves alone cite nothing
     assert rule_nlp("Letter from Kopp to Chicherin, 3 May 1921. Bl. 40.")._.citations == []
+
+
+def test_a_header_that_names_copies_elsewhere_gives_its_first_archive_and_fond(rule_nlp):
+    doc = rule_nlp("Обзор документов. Перечень составлен по материалам Архива внешней политики Российской Федерации "
+                   "(АВП РФ), фонд 0122. Копии частично отложились в РГАСПИ (ф. 17, оп. 162) и приводятся с "
+                   "названием архива.\n\n"
+                   "№ 1. Телеграмма Войкова Чичерину, 16 мая 1926 г. Оп. 10, п. 25, д. 1, л. 3–4.\n\n"
+                   "№ 2. Выписка из протокола Политбюро. РГАСПИ, ф. 17, оп. 162, д. 3, л. 101; экземпляр "
+                   "полпредства: Оп. 10, п. 25, д. 5, л. 1.")
+    assert [_key(c) for c in doc._.citations] == [
+        ("avprf", "0122", "10", "п. 25, д. 1", "3–4"), ("rgaspi", "17", "162", "3", "101"),
+        ("avprf", "0122", "10", "п. 25, д. 5", "1")]
+    # without the sentence that says so, a header with two archives and their fonds gives none
+    doc = rule_nlp("Обзор документов. Архив внешней политики Российской Федерации (АВП РФ), фонд 0122, и РГАСПИ, "
+                   "ф. 17, оп. 162.\n\n№ 1. Телеграмма Войкова Чичерину, 16 мая 1926 г. Оп. 10, п. 25, д. 1, л. 3–4.")
+    assert ("avprf", "0122", "10", "п. 25, д. 1", "3–4") not in [_key(c) for c in doc._.citations]
