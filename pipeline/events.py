@@ -686,6 +686,7 @@ class EventExtractor:
                 passive = verbal
             elif prev in recipient_cues and not recipient:
                 recipient = coordinated(doc, m, after, joiners)
+                recipient += self._office_then_person(doc, recipient[-1], after, dative)
             elif not recipient and tok.is_lower and self._dative_object(doc, m, titles, sent.start):
                 recipient = coordinated(doc, m, after, joiners)  # "berichtete Rathenau dem Reichspräsidenten Ebert"
             elif verbal and not recipient and _adjacent(doc, i, m, self._cue("role_words"), titles):
@@ -816,6 +817,17 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+
+    @staticmethod
+    def _office_then_person(doc, office: Mention, after: List[Mention], dative: tuple) -> List[Mention]:
+        """ "Телеграмма Войкова в НКИД, Г.В. Чичерину": an office, then after a comma the person in it it is
+        addressed to, in the dative."""
+        if office.label_ != "ORG" or office.end >= len(doc) or doc[office.end].text != "," or not dative:
+            return []
+        person = next((m for m in after if m.start == office.end + 1 and m.label_ == "PERSON"), None)
+        if person is None or not doc[person.end - 1].lower_.endswith(dative):
+            return []
+        return [person]
 
     @staticmethod
     def _before_titles(doc, i: int, m: Mention, titles) -> int:
@@ -1158,6 +1170,10 @@ class EventExtractor:
         heading = self._entry_heading(doc, sent) if not own and self._dated_by_heading(doc, sent, tok, lex) else None
         if heading is not None and heading[0] is not None:
             return _date_arg(heading[0])  # "22 VIII 1921, Moskwa. — Raport posła ...: 20 sierpnia ...": the entry's
+        if not in_clause and self._opens_item(doc, sent, tok):
+            trailer = self._entry_trailer(doc, sent)
+            if trailer is not None:
+                return _date_arg(trailer[0])  # "№ 1. Телеграмма Войкова в НКИД. Варшава, 16 мая 1926 г."
         if not own and self._topic_of_document(doc, tok, clause_lo, lex):
             return None  # "Bericht ... über seinen Antrittsbesuch bei Litwinow, 3. Dezember 1928": the report's date
         free = own or [e for e in in_clause if owner(e) is None]
@@ -1209,6 +1225,49 @@ class EventExtractor:
             return None
         places = [e for e in ents if e.label_ == "LOC"]
         return date, (places[0] if len(places) == 1 else None)
+
+    def _entry_trailer(self, doc, sent) -> Optional[Tuple[Span, Optional[Span]]]:
+        """(date, place) of the sentence right after an entry's formula when it is only that ("№ 8. Письмо
+        Стомонякова Войкову. Москва, 2 сентября 1926 г. Разъясняет ..."), else None."""
+        if sent.end >= len(doc):
+            return None
+        segments = get_segments(doc)
+        seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"end": len(doc.text)}
+        nxt = doc[sent.end].sent
+        if nxt.start != sent.end or nxt.end_char > seg["end"]:
+            return None
+        # "Варшава, 16 мая 1926 г. Сообщает ...": the sentence splitter keeps "г." with what follows
+        date = place = None
+        k = nxt.start
+        while k < nxt.end and k - nxt.start <= 14:
+            t = doc[k]
+            if t.ent_type_ in ("DATE", "LOC") and t.ent_iob_ == "B":
+                e = next(x for x in nxt.ents if x.start == k)
+                if e.label_ == "DATE":
+                    if date is not None or not e._.date:
+                        return None
+                    date = e
+                elif place is not None or date is not None:
+                    return None
+                else:
+                    place = e
+                k = e.end
+                continue
+            if t.text == "," and date is None:
+                k += 1
+                continue
+            break
+        if date is None:
+            return None
+        rest = doc[k:nxt.end]
+        if len(rest) and rest[0].is_alpha and rest[0].is_lower and len(rest[0]) <= 2 and \
+                (len(rest) == 1 or rest[1].text == "."):
+            rest = rest[2:] if len(rest) > 1 else rest[1:]  # "г."
+        elif len(rest) and rest[0].text == ".":
+            rest = rest[1:]
+        if len(rest) and not (rest[0].is_title or rest[0].text in (".", "—", "–")):
+            return None  # "Москва, 2 сентября, в ответ на ...": the date of something the entry says
+        return date, place
 
     def _dated_by_heading(self, doc, sent, tok, lex) -> bool:
         """Whether the entry's heading dates this trigger: the document that opens the entry ("— Telegram
@@ -1318,6 +1377,10 @@ class EventExtractor:
             if heading is not None and heading[1] is not None and heading[0] is not None and \
                     heading[0].start_char == date["start"]:
                 place = _arg(heading[1])  # "22 VIII 1921, Moskwa. — Raport posła ...": where it was written
+        if place is None and date is not None and date.get("start") is not None and date["start"] >= sent.end_char:
+            trailer = self._entry_trailer(doc, sent)
+            if trailer is not None and trailer[1] is not None and trailer[0].start_char == date["start"]:
+                place = _arg(trailer[1])  # "№ 1. Телеграмма ... Варшава, 16 мая 1926 г.": where it was written
         if place is None and date is not None and date.get("start") is not None:
             # the formula of a calendar entry or a footnote: "Telegram from Dirksen to Bülow, Moscow, 1.10.1931"
             d0 = next((e for e in sent_ents if e.label_ == "DATE" and e.start_char == date["start"]), None)

@@ -888,3 +888,18 @@ def test_a_meeting_in_an_opening_phrase_was_had_by_the_subject_after_it(rule_nlp
     doc = rule_nlp("In 1921 Kopp stayed. In Berlin, after a first long conversation with Maltzan, he wrote to Chicherin.")
     assert sorted(_core(ev) for ev in doc._.events) == [("COMMUNICATION", "letter", ["Kopp"], ["Chicherin"]),
                                                         ("MEETING", ["Kopp", "Maltzan"])]
+
+
+def test_an_entry_dated_by_the_sentence_after_its_formula_and_an_office_then_its_head(rule_nlp):
+    """ "№ 1. Телеграмма Войкова в НКИД, Г.В. Чичерину. Варшава, 16 мая 1926 г. Сообщает ...": the place and date
+    standing alone after the formula are the document's; the office and the person after it both receive it."""
+    doc = rule_nlp("№ 1. Телеграмма полпреда П.Л. Войкова в НКИД, Г.В. Чичерину. Варшава, 16 мая 1926 г. "
+                   "Сообщает о перевороте.")
+    (ev,) = doc._.events
+    assert [a["text"] for a in ev["recipient"]] == ["НКИД", "Г.В. Чичерину"]
+    assert (ev["date"]["value"], ev["place"]["text"]) == ("1926-05-16", "Варшава")
+    # a sentence of the summary that names a date dates nothing of the formula's
+    doc = rule_nlp("№ 2. Телеграмма полпреда П.Л. Войкова в НКИД. Варшава, 16 мая 1926 г., по его словам, "
+                   "была спокойна.")
+    (ev,) = doc._.events
+    assert ev["date"] is None
