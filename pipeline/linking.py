@@ -279,7 +279,9 @@ class EntityLinker:
             ids = list(cands)
             if person.initials:
                 first = person.initials[0]
-                ids = [i for i in ids if not cands[i] or first in cands[i]]
+                # "Ulyanov" is an alias of Lenin with no initials of its own: his ("V.I. Lenin") decide,
+                # so "А. Ульянов" is someone else
+                ids = [i for i in ids if first in (cands[i] or kb.person_initials.get(i) or {first})]
                 if not ids:
                     return None  # a known surname with other initials is someone else
             return self._choose(ids, person, state, doc, span)

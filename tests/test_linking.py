@@ -86,6 +86,11 @@ MUST_NOT_LINK = [
     ("Adolf Joffe headed the mission; decades later Adolf Hitler signed the pact. Hitler and Joffe never met.",
      [("Adolf Joffe", "PERSON"), ("Adolf Hitler", "PERSON"), ("Hitler", "PERSON"), ("Joffe", "PERSON")],
      ["joffe_adolf", "hitler_adolf", "hitler_adolf", "joffe_adolf"]),
+    # an alias without initials ("Ulyanov" of Lenin) takes the person's: "A. Ulyanov" is someone else,
+    # and the bare surname after him is his
+    ("V.I. Ulyanov wrote. Later A. Ulyanov, the first secretary, reported; Ulyanov stayed.",
+     [("V.I. Ulyanov", "PERSON"), ("A. Ulyanov", "PERSON"), ("Ulyanov", "PERSON")],
+     ["lenin_vladimir", "new:a_ulianov", "new:a_ulianov"]),
     # type must agree: the same string as ORG and LOC
     ("Pravda was printed in Berlin.", [("Pravda", "LOC"), ("Berlin", "LOC")], ["new:pravda", "berlin"]),
 ]
