@@ -799,6 +799,13 @@ class EventExtractor:
             # goes back from its addressee to its writer
             sender = [_mention_of_arg(a, tok) for a in prior[-1]["recipient"]]
             recipient = [_mention_of_arg(a, tok) for a in prior[-1]["sender"]]
+        heading = self._correspondent_heading(doc, sent) if not verbal and recipient and \
+            self._opens_item(doc, sent, tok) else None
+        if heading is not None and heading.entity_id not in {m.entity_id for m in recipient} and all(
+                m.start > i and _cue_before(doc, m, titles, sent.start) not in self._cue("author_cues") for m in sender):
+            # "Box 12, Folder 4. Dan, Fedor Il'ich. Letter to Nicolaevsky on the reports ...": a register lists
+            # the letters under their writer
+            sender = [heading]
         creator = self._creator
         if not sender and recipient and creator is not None and not verbal and tok.idx >= self._creator_end and \
                 entity_id(creator) not in {m.entity_id for m in recipient} and self._opens_item(doc, sent, tok):
@@ -817,6 +824,29 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+
+    def _correspondent_heading(self, doc, sent) -> Optional[Mention]:
+        """The name standing alone as the sentence before `sent` in its paragraph ("Box 12, Folder 4. Dan, Fedor
+        Il'ich. Letter to ..."), or None."""
+        if sent.start == 0:
+            return None
+        prev = doc[sent.start - 1].sent
+        segments = get_segments(doc)
+        if segments:
+            seg = segments[_segment_index(segments)(sent.start_char)]
+            if prev.start_char < seg["start"]:
+                return None
+        words = [t for t in prev if not t.is_space and not (t.i == prev.end - 1 and t.text == ".")]
+        first = [e for e in prev.ents if e.start == prev.start and e.label_ in ("PERSON", "ORG")]
+        if not words or not first:
+            return None
+        m = named(first[0])
+        # "Dan, Fedor Il'ich.": the name, and its given names after a comma when the NER kept them apart
+        rest = [t for t in words if t.i >= m.end]
+        if rest and not (rest[0].text == "," and all(t.is_title or t.text in ",'’-" or t.ent_type_ == "PERSON"
+                                                     for t in rest[1:]) and len(rest) <= 5):
+            return None
+        return m
 
     @staticmethod
     def _office_then_person(doc, office: Mention, after: List[Mention], dative: tuple) -> List[Mention]:

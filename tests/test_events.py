@@ -903,3 +903,14 @@ def test_an_entry_dated_by_the_sentence_after_its_formula_and_an_office_then_its
                    "была спокойна.")
     (ev,) = doc._.events
     assert ev["date"] is None
+
+
+def test_a_register_lists_letters_under_their_writer(rule_nlp):
+    doc = rule_nlp("Series 4. Correspondence.\n\nBox 12, Folder 4. Dan, Fedor. Letter to Nicolaevsky on the reports "
+                   "of the groups in Moscow, Berlin, 14 March 1927. 3 l.")
+    (ev,) = doc._.events
+    assert _core(ev) == ("COMMUNICATION", "letter", ["Dan, Fedor"], ["Nicolaevsky"])
+    # a writer the entry names itself comes first
+    doc = rule_nlp("Series 4. Correspondence.\n\nBox 12, Folder 5. Dan, Fedor. Letter from Kopp to Nicolaevsky, "
+                   "Berlin, 14 March 1927.")
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Kopp"], ["Nicolaevsky"])]
