@@ -727,8 +727,10 @@ class EventExtractor:
             if given:
                 recipient = coordinated(doc, given[0], before, joiners)
                 before = [m for m in before if m.start < hand.i]
+        # "Chamberlain met Rosengolts and handed him a note": the one who hands it sends it
+        subject_at = hand.i if hand is not None and recipient and hand.i > sent.start else i
         if not sender:
-            subj = self._subject(doc, sent, i, [m for m in before if not (
+            subj = self._subject(doc, sent, subject_at, [m for m in before if not (
                 m.start > 0 and doc[m.start - 1].lower_ in recipient_cues)], blocked)
             if subj is not None:
                 sender = coordinated(doc, subj, before, joiners, forward=False)[::-1]

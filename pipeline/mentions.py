@@ -236,7 +236,7 @@ class MentionResolver:
             t = doc[k]
             if t.ent_type_ or t.lower_ in self.pron_kind:
                 return None
-            if t.lower_ in CONJUNCTIONS and k + 1 < i:
+            if t.lower_ in CONJUNCTIONS and k + 1 <= i:
                 nxt = doc[k + 1]
                 if nxt.ent_type_ or nxt.lower_ in self.pron_kind or nxt.lower_ in self.determiners or nxt.is_title:
                     return None

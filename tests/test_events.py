@@ -914,3 +914,10 @@ def test_a_register_lists_letters_under_their_writer(rule_nlp):
     doc = rule_nlp("Series 4. Correspondence.\n\nBox 12, Folder 5. Dan, Fedor. Letter from Kopp to Nicolaevsky, "
                    "Berlin, 14 March 1927.")
     assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Kopp"], ["Nicolaevsky"])]
+
+
+def test_the_one_who_hands_a_note_after_and_sends_it(rule_nlp):
+    """ "Chamberlain met Rosengolts and handed him a note": the verb after "and" shares the clause's subject."""
+    doc = rule_nlp("In 1927 the crisis deepened. Chamberlain met Joffe and handed him a note.")
+    assert sorted(_core(ev) for ev in doc._.events) == [("COMMUNICATION", "note", ["Chamberlain"], ["Joffe"]),
+                                                        ("MEETING", ["Chamberlain", "Joffe"])]
