@@ -697,7 +697,7 @@ class EventExtractor:
                 # "доложил из Берлина председателю СНК Молотову": a dative after the verb, past a place
                 recipient = coordinated(doc, m, after, joiners)
             elif not verbal and bare < 2 and not (sender and recipient) and all(
-                    not t.is_punct or in_words(doc, t.i, titles) or (t.i == i + 1 and t.text in ".:")
+                    not t.is_punct or in_words(doc, t.i, titles) or (t.i == i + 1 and t.text in ".:,")
                     for t in doc[i + 1:m.start]) and (
                     m.start - i <= 3 or (sender and m.start - sender[-1].end <= 1)):
                 # "Telegram. Maiskii (Helsinki) to Litvinov": the heading of a calendar entry, its sender after it

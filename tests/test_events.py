@@ -921,3 +921,8 @@ def test_the_one_who_hands_a_note_after_and_sends_it(rule_nlp):
     doc = rule_nlp("In 1927 the crisis deepened. Chamberlain met Joffe and handed him a note.")
     assert sorted(_core(ev) for ev in doc._.events) == [("COMMUNICATION", "note", ["Chamberlain"], ["Joffe"]),
                                                         ("MEETING", ["Chamberlain", "Joffe"])]
+
+
+def test_a_register_formula_with_a_comma_after_the_document(rule_nlp):
+    doc = rule_nlp("Folder 9: Letter, Kopp to Chicherin, Berlin, 11 Jan. 1921, on the agents of the Politburo.")
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Kopp"], ["Chicherin"])]
