@@ -25,8 +25,8 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .event_model import ArgumentClassifier, pair_features
-from .mentions import (Mention, MentionResolver, blocked_tokens, coordinated, entity_id, in_words, named,
-                       offices_from_kb, resolved)
+from .mentions import (CONJUNCTIONS, Mention, MentionResolver, blocked_tokens, coordinated, entity_id, in_words,
+                       named, offices_from_kb, resolved)
 from .extensions import register_extensions
 from .linking import NEW_PREFIX, align_new_ids, kb_ids_in
 from .normalization import english_zipf, has_cyrillic, is_honorific, morph_parse
@@ -680,7 +680,9 @@ class EventExtractor:
                 if prev in recipient_cues or prev in joiners or prev == "forwarded":
                     cc.extend(coordinated(doc, m, after, joiners))  # "with copies forwarded to Lenin and Trotsky"
                     continue
-            if prev in sender_cues and not sender and (not verbal or prev in self._cue("passive_cues")):
+            if prev in sender_cues and not sender and (not verbal or prev in self._cue("passive_cues")) and not (
+                    verbal and any(t.lower_ in CONJUNCTIONS for t in doc[i + 1:m.start])):
+                # (not "he reported to the Politburo and was received by Lenin": the agent of the verb after "and")
                 # after a verb only the agent of a passive sends: "was informed by X", not "wrote ... of X"
                 sender = coordinated(doc, m, after, joiners)
                 passive = verbal

@@ -926,3 +926,12 @@ def test_the_one_who_hands_a_note_after_and_sends_it(rule_nlp):
 def test_a_register_formula_with_a_comma_after_the_document(rule_nlp):
     doc = rule_nlp("Folder 9: Letter, Kopp to Chicherin, Berlin, 11 Jan. 1921, on the agents of the Politburo.")
     assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Kopp"], ["Chicherin"])]
+
+
+def test_the_agent_of_the_verb_after_and_sends_nothing_and_on_behalf_of_is_no_sender(rule_nlp):
+    doc = rule_nlp("In 1921 Krasin was in Moscow, where he reported to the Politburo on 22 December and was "
+                   "received by Lenin two days later.")
+    assert sorted(_core(ev) for ev in doc._.events) == [("COMMUNICATION", "report", ["Krasin"], ["Politburo"]),
+                                                        ("MEETING", ["Krasin", "Lenin"])]
+    doc = rule_nlp("12 марта 1926 г. Красин от имени Politburo направил письмо Г.В. Чичерину.")
+    assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Красин"], ["Г.В. Чичерину"])]
