@@ -835,11 +835,8 @@ class EventExtractor:
         if sent.start == 0:
             return None
         prev = doc[sent.start - 1].sent
-        segments = get_segments(doc)
-        if segments:
-            seg = segments[_segment_index(segments)(sent.start_char)]
-            if prev.start_char < seg["start"]:
-                return None
+        if prev.start_char < _segment_at(doc, sent.start_char)["start"]:
+            return None
         words = [t for t in prev if not t.is_space and not (t.i == prev.end - 1 and t.text == ".")]
         first = [e for e in prev.ents if e.start == prev.start and e.label_ in ("PERSON", "ORG")]
         if not words or not first:
@@ -1234,8 +1231,7 @@ class EventExtractor:
     def _entry_heading(self, doc, sent) -> Optional[Tuple[Optional[Span], Optional[Span]]]:
         """(date, place) of the heading a calendar entry opens with, when the sentences of its paragraph
         before `sent` are only that ("Nr. 8 — Dezember 1924, Berlin.", "22 VIII 1921, Moskwa."), else None."""
-        segments = get_segments(doc)
-        seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"start": 0}
+        seg = _segment_at(doc, sent.start_char)
         lo = sent.start
         while lo > 0 and doc[lo - 1].idx >= seg["start"]:
             lo -= 1
@@ -1265,8 +1261,7 @@ class EventExtractor:
         Стомонякова Войкову. Москва, 2 сентября 1926 г. Разъясняет ..."), else None."""
         if sent.end >= len(doc):
             return None
-        segments = get_segments(doc)
-        seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"end": len(doc.text)}
+        seg = _segment_at(doc, sent.start_char)
         nxt = doc[sent.end].sent
         if nxt.start != sent.end or nxt.end_char > seg["end"]:
             return None
@@ -1354,8 +1349,7 @@ class EventExtractor:
 
     def _dateline(self, doc, sent) -> Optional[Span]:
         """The date of a press dispatch's dateline ("GENOA, May 3.—") heading the sentence's paragraph, or None."""
-        segments = get_segments(doc)
-        seg = segments[_segment_index(segments)(sent.start_char)] if segments else {"start": 0}
+        seg = _segment_at(doc, sent.start_char)
         doc_end = doc[-1].idx + len(doc[-1].text_with_ws)
         head = doc.char_span(seg["start"], min(doc_end, seg["start"] + 60), alignment_mode="contract")
         if head is None or not len(head) or not (head[0].is_upper and len(head[0]) > 2):
@@ -1533,6 +1527,12 @@ def _segment_index(segments: List[dict]) -> Callable[[int], int]:
         return lo
 
     return find
+
+
+def _segment_at(doc: Doc, char: int) -> dict:
+    """The paragraph or footnote that holds character `char` (`get_segments` always gives one)."""
+    segments = get_segments(doc)
+    return segments[_segment_index(segments)(char)]
 
 
 def _core(ev: dict) -> tuple:
