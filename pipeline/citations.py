@@ -191,6 +191,7 @@ class CitationParser:
         pages_start: Optional[int] = None
         pages_part: Optional[int] = None  # where the pages' keyword began
         delo_part: Optional[int] = None  # where the file's keyword began, in the part just before
+        level_delo = False  # the part just before was a container level ("box 31")
         written, text = text, self.space_sep.sub(",", self.dot_sep.sub(",", text))  # same length: values are
         # cut from what was written; "Bl. 40 f. — Aufzeichnung ...": a dash between items ends the citation
         dash = text.find(" — ")
@@ -246,6 +247,13 @@ class CitationParser:
                 cite["delo"], delo_part, pos = re.sub(r"\s+", " ", written[delo_part:p1]), None, p1
                 continue
             delo_part = None
+            if level_delo and level_start is not None and not pages_done and dm and dm.end() == len(part):
+                # "box 31, file 2": a file keyword after a container is one more level of the same file
+                cite["delo"], pos = re.sub(r"\s+", " ", written[level_start:p1]), p1
+                if last:
+                    break
+                continue
+            level_delo = False
             if pages_done and cite.get("delo") is None and cite.get("pages"):
                 pv = self._pages(part)
                 if pv and pv[1] == len(part):
@@ -266,6 +274,7 @@ class CitationParser:
             if field:
                 name, val, end = field
                 if name == "level":
+                    level_delo = True
                     if cite.get("delo") is None:
                         cite["delo"], level_start = val, p0
                     elif level_start is not None:

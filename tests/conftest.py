@@ -54,4 +54,5 @@ def rule_nlp():
                                                      "International Committee of the Red Cross", "Cabinet",
                                                      "War Office", "Allied Military Mission", "DNVP", "Quai d'Orsay", "НКИД"]]
     locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen", "Warszawie", "Варшава"]]
-    return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs)
+    archives = [{"label": "ARCHIVE", "pattern": p} for p in ["KA", "UM"]]  # short aliases the model finds
+    return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs + archives)

@@ -57,6 +57,11 @@ CASES = [
      "pilsudski_institute_america", "Lipski Papers", None, "folder 4", "112–118"),
     ("Hoover Institution Archives, Komitet Narodowy Polski records, box 12, folder 4. Cf. Davies.",
      "hoover_archives", "Komitet Narodowy Polski records", None, "box 12, folder 4", None),
+    # a file keyword after a box is one more level; a Finnish class and file, then its folder
+    ("KA, Ståhlberg papers, box 31, file 2. The minutes of the session, vol. 4, are lost.",
+     "national_archives_finland", "Ståhlberg papers", None, "box 31, file 2", None),
+    ("Paasikivi's report to Holsti, 13 June 1920, UM 5C/12, folder 8.",
+     "finnish_mfa_archive", "5C", None, "12, folder 8", None),
     # French: named series, volume, folio
     ("Archives diplomatiques (La Courneuve), Z Europe, URSS, vol. 352, f. 41.",
      "archives_diplomatiques", "Z Europe, URSS", None, "352", "41"),
