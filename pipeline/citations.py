@@ -142,6 +142,8 @@ class CitationParser:
         # the leaves at the end of an inventory entry, before its full stop or a semicolon
         self.entry_pages_re = re.compile(rf"(?:^|(?<=[\s,.;(]))(?:{_alt(arch_pages)})\s*(?P<v>{self.pages_value})"
                                          rf"(?=\s*(?:[.;:,()—]|$)|\s+[A-ZÀ-ŽА-ЯЁ])", re.U) if arch_pages else None
+        # leaves right after a file number are that file's ("Other copies: RGASPI, ...; d. 99, l. 1"), not an entry's
+        self.after_file_re = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['delo']})\s*\d[\w/–-]*\s*,\s*$", re.U)
         # a file keyword, or a folder before one ("p. 1, d. 6", the AVPRF's папка)
         self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d|"
                                    rf"(?:{kw['pages']})\s*\d+\s*[,.]\s*(?:{kw['delo']})\s*\d)", re.U)
@@ -417,6 +419,17 @@ class CitationParser:
         found = {self._holding(part) for part in re.split(r"[,;:()]|\.\s+(?=[A-ZÀ-ŽА-ЯЁ])", text)}
         found.discard(None)
         return found.pop() if len(found) == 1 and "" not in found else None
+
+    def _in_folder(self, before: Optional[str], delo: str) -> str:
+        """The next file cited with its number alone stays in the folder of the file before it: "op. 19, p. 128,
+        d. 4, ll. 40–41; d. 5, l. 3" -> `p. 128, d. 5`, "ibid., d. 4" -> `p. 128, d. 4`."""
+        if not before or "," not in before or not re.fullmatch(r"\d+[a-z]?", delo):
+            return delo
+        head, last = before.rsplit(",", 1)
+        dm = self.part_res[3][1].match(last.strip())
+        if not dm or not self.part_res[0][1].match(head.strip()):
+            return delo  # "box 12, folder 4", "vol. 29, no. 5239": no folder (папка) before the file
+        return f"{head}, {last.strip()[:dm.start('v')]}{delo}"
 
     def _named_fond_start(self, text: str, s: int, orgs: Iterable[tuple]) -> Optional[int]:
         """Where a named fond written just before the numbers at `s` begins, or None.
@@ -695,7 +708,8 @@ class CitationParser:
                     not cite["pages"] and self.entry_pages_re is not None:
                 # an inventory entry: "Д. 41. Письмо ЦК КПРП ..., Варшава, 23 декабря 1923 г. Л. 1–4 об.";
                 # "File 48. Report of ..., 3 Jan. 1925, ff. 2–9.": the file first, its leaves after the title
-                leaves = [m for m in self.entry_pages_re.finditer(text, s + consumed) if not taken(m.start())]
+                leaves = [m for m in self.entry_pages_re.finditer(text, s + consumed) if not taken(m.start()) and
+                          not self.after_file_re.search(text[max(0, m.start() - 40):m.start()])]
                 # "Bl. 1–14, hier Bl. 7": the leaves the item narrows to
                 leaves = [m for m, n in zip(leaves, leaves[1:] + [None])
                           if n is None or text[m.end():n.start()].strip(" ,").lower() not in self.refine_words]
@@ -731,6 +745,7 @@ class CitationParser:
                 cite["fond"] = prior[-1]["fond"]
                 if cite["opis"] is None and cite["delo"]:
                     cite["opis"] = prior[-1]["opis"]
+                    cite["delo"] = self._in_folder(prior[-1]["delo"], cite["delo"])
             n0 = self._named_fond_start(text, s, orgs) if consumed and default_archive is not None and \
                 cite["fond"] is None else None
             ok = (cite["fond"] and (cite["opis"] or cite["delo"])) or \
@@ -782,6 +797,8 @@ class CitationParser:
                     "start": m.start(), "end": m.end()}
             if m.group("rest") is not None:
                 fresh, consumed = self._ibid_parts(m.group("rest"))
+                if fresh["delo"] and not fresh["opis"]:
+                    fresh["delo"] = self._in_folder(base.get("delo"), fresh["delo"])
                 for k in ("fond", "opis", "delo"):
                     if fresh[k]:
                         cite[k] = fresh[k]

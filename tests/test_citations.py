@@ -203,6 +203,10 @@ IBID_CASES += [
     # a file's letter after a space
     ("AAN, MSZ, sygn. 6744 A, k. 12–15; tekst projektu: tamże, k. 16.",
      [("aan", "MSZ", None, "6744 A", "12–15"), ("aan", "MSZ", None, "6744 A", "16")]),
+    # the next file cited by its number alone stays in the folder (папка) of the file before it
+    ("15 AVPRF, f. 0138, op. 19, p. 128, d. 4, ll. 40–41; d. 5, l. 3.\n\n16 Potemkin's directive, ibid., d. 4, l. 44.",
+     [("avprf", "0138", "19", "p. 128, d. 4", "40–41"), ("avprf", "0138", "19", "p. 128, d. 5", "3"),
+      ("avprf", "0138", "19", "p. 128, d. 4", "44")]),
     # "Op. cit." marks a book: the Ibid. after it is that book's
     ("1 RGASPI, f. 17, op. 3, d. 120, l. 2.\n\n2 Borzęcki J. Op. cit. P. 250–262; ibid. P. 270.",
      [("rgaspi", "17", "3", "120", "2")]),
@@ -322,6 +326,12 @@ def test_calendar_header_implies_archive(rule_nlp):
      ["1. Report from Lipski to Beck, Berlin, 14 II 1935, Ambasada RP w Berlinie, sygn. 12, k. 3–4.",
       "2. Letter from Beck to Lipski, 20 II 1935, German translation, sygn. 14, k. 5."],
      [("aan", "Ambasada RP w Berlinie", None, "12", "3–4"), ("aan", None, None, "14", "5")]),
+    # the leaves of another archive's file after a semicolon are not the entry's
+    ("Register of the Boris I. Nicolaevsky Collection. Hoover Institution Archives.",
+     ["Box 16, Folder 5. Circular letter to the party groups abroad, Paris, 1 October 1939. Mimeographed, 3 l. "
+      "Other copies: RGASPI, f. 275, op. 1, d. 98, l. 4; d. 99, l. 1."],
+     [("hoover_archives", None, None, "Box 16, Folder 5", None), ("rgaspi", "275", "1", "98", "4"),
+      ("rgaspi", "275", "1", "99", "1")]),
 ])
 def test_calendar_entries_without_the_archive_name(rule_nlp, header, entries, expected):
     """A calendar or finding aid names its archive once; its entries cite files, volumes and boxes."""
