@@ -294,6 +294,8 @@ class CitationParser:
                         level_start = p1 - len(val["delo"])
                     pages_done = pages_done or "pages" in val
                 else:
+                    if name in ("fond", "opis") and cite.get("delo"):
+                        break  # "box 14, folder 6, and the copy in GARF, f. R-5867": another file's fond
                     cite[name] = val
                     level_start = p0 if name == "delo" else None
                     delo_part = p0 if name == "delo" else None
@@ -422,10 +424,15 @@ class CitationParser:
 
     def _in_folder(self, before: Optional[str], delo: str) -> str:
         """The next file cited with its number alone stays in the folder of the file before it: "op. 19, p. 128,
-        d. 4, ll. 40–41; d. 5, l. 3" -> `p. 128, d. 5`, "ibid., d. 4" -> `p. 128, d. 4`."""
-        if not before or "," not in before or not re.fullmatch(r"\d+[a-z]?", delo):
+        d. 4, ll. 40–41; d. 5, l. 3" -> `p. 128, d. 5`, "ibid., d. 4" -> `p. 128, d. 4`; and the next folder in its box."""
+        if not before or "," not in before:
             return delo
         head, last = before.rsplit(",", 1)
+        word = re.match(r"([^\W\d]+)\s*\d", delo)
+        if word and re.match(rf"{re.escape(word.group(1))}\s*\d", last.strip(), re.I) and self.level_re.match(delo):
+            return f"{head}, {delo}"  # "box 12, folder 4. Ibid., folder 5" -> `box 12, folder 5`
+        if not re.fullmatch(r"\d+[a-z]?", delo):
+            return delo
         dm = self.part_res[3][1].match(last.strip())
         if not dm or not self.part_res[0][1].match(head.strip()):
             return delo  # "box 12, folder 4", "vol. 29, no. 5239": no folder (папка) before the file

@@ -207,6 +207,13 @@ IBID_CASES += [
     ("15 AVPRF, f. 0138, op. 19, p. 128, d. 4, ll. 40–41; d. 5, l. 3.\n\n16 Potemkin's directive, ibid., d. 4, l. 44.",
      [("avprf", "0138", "19", "p. 128, d. 4", "40–41"), ("avprf", "0138", "19", "p. 128, d. 5", "3"),
       ("avprf", "0138", "19", "p. 128, d. 4", "44")]),
+    # the next folder of the same box; a fond after a file belongs to another citation
+    ("Hoover Institution Archives, Nicolaevsky Collection, box 12, folder 4. Ibid., folder 5, holds the order.",
+     [("hoover_archives", "Nicolaevsky Collection", None, "box 12, folder 4", None),
+      ("hoover_archives", "Nicolaevsky Collection", None, "box 12, folder 5", None)]),
+    ("Hoover Institution Archives, Maklakov Papers, box 14, folder 6, and the copy of the journal in GARF, "
+     "f. R-5867, op. 1, d. 23, ll. 4–9.",
+     [("hoover_archives", "Maklakov Papers", None, "box 14, folder 6", None), ("garf", "R-5867", "1", "23", "4–9")]),
     # "Op. cit." marks a book: the Ibid. after it is that book's
     ("1 RGASPI, f. 17, op. 3, d. 120, l. 2.\n\n2 Borzęcki J. Op. cit. P. 250–262; ibid. P. 270.",
      [("rgaspi", "17", "3", "120", "2")]),
