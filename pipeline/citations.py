@@ -43,8 +43,8 @@ NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?=[a-zа-яё])[^
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
-# a signature after "in" inside a part: "copy in FO 688/26, f. 3", "draft in FO 688/19"
-IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в)\s+(?P<part>[^,;:().\s][^,;:()]*)")
+# a signature after "in" or "see" inside a part: "copy in FO 688/26, f. 3", "for the discussion see CAB 23/46"
+IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в|see|cf\.|vgl\.|siehe|zob\.|por\.|см\.)\s+(?=(?P<part>[^,;:().\s][^,;:()]*))")
 # a signature after a footnote mark that ends a sentence: "... recommending acceptance.1 R 31489, Bl. 88–95"
 MARK_PART_RE = re.compile(r"(?<=[.!?'’”])\d{1,2}\s+(?P<part>[^,;:()\s][^,;:()]*)")
 
@@ -142,6 +142,8 @@ class CitationParser:
         # the leaves at the end of an inventory entry, before its full stop or a semicolon
         self.entry_pages_re = re.compile(rf"(?:^|(?<=[\s,.;(]))(?:{_alt(arch_pages)})\s*(?P<v>{self.pages_value})"
                                          rf"(?=\s*(?:[.;:,()—]|$)|\s+[A-ZÀ-ŽА-ЯЁ])", re.U) if arch_pages else None
+        registry = fields.get("registry_numbers", [])
+        self.registry_re = re.compile(rf"(?:^|(?<=[.:]\s))(?:{_alt(registry)})(?=\s*(?:[.;]|$))", re.U) if registry else None
         # leaves right after a file number are that file's ("Other copies: RGASPI, ...; d. 99, l. 1"), not an entry's
         self.after_file_re = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['delo']})\s*\d[\w/–-]*\s*,\s*$", re.U)
         # a file keyword, or a folder before one ("p. 1, d. 6", the AVPRF's папка)
@@ -788,6 +790,13 @@ class CitationParser:
             for m in self.entry_pages_re.finditer(text):
                 if not taken(m.start()) and not any(c["start"] <= m.start() < c["end"] for c in found):
                     found.append({**entry_file, "pages": m.group("v").strip(), "start": m.start(), "end": m.end()})
+        if self.registry_re is not None and header_fond and default_archive is not None:
+            # "... by the next bag. N 8311/5/38.": a Foreign Office paper's registry number standing alone in an
+            # entry of a calendar whose header gives the series: the paper is in that series, its piece unknown
+            for m in self.registry_re.finditer(text):
+                if not taken(m.start()):
+                    found.append({"start": m.start(), "end": m.end(), "archive": default_archive, "fond": header_fond,
+                                  "opis": header_opis, "delo": None, "pages": None})
         for m in ibids:
             before = [c for c in found if c["end"] <= m.start()]
             if before:

@@ -333,6 +333,13 @@ def test_calendar_header_implies_archive(rule_nlp):
      ["1. Report from Lipski to Beck, Berlin, 14 II 1935, Ambasada RP w Berlinie, sygn. 12, k. 3–4.",
       "2. Letter from Beck to Lipski, 20 II 1935, German translation, sygn. 14, k. 5."],
      [("aan", "Ambasada RP w Berlinie", None, "12", "3–4"), ("aan", None, None, "14", "5")]),
+    # a registry number standing alone is a paper of the header's series; "see" opens a signature
+    ("Calendar of Foreign Office documents. The National Archives, Kew, FO 371.",
+     ["12. Minute by Gregory for Curzon, 3 Feb. 1922. N 1204/18/38.",
+      "40. Hodgson to Curzon, Moscow, 31.XII.1923. FO 371/9369, N 10114/1/38; for the discussion in Cabinet see "
+      "CAB 23/46, f. 201."],
+     [("tna_kew", "FO 371", None, None, None), ("tna_kew", "FO 371", None, "9369", None),
+      ("tna_kew", "CAB 23", None, "46", "201")]),
     # the leaves of another archive's file after a semicolon are not the entry's
     ("Register of the Boris I. Nicolaevsky Collection. Hoover Institution Archives.",
      ["Box 16, Folder 5. Circular letter to the party groups abroad, Paris, 1 October 1939. Mimeographed, 3 l. "
