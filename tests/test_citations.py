@@ -234,6 +234,7 @@ def test_ibid_resolves_to_previous_archival_citation(rule_nlp, text, expected):
     "21 Raport z 19 X 1932, którego oryginał zachował się w AVPRF.",
     # the files named in the cue are not a body of records the sentence is about
     "17 Die Instruktion ist in den Akten des AVPRF nur als Entwurf erhalten.",
+    "4 Телеграмма Красина в этом деле отсутствует; ее текст известен по копии в AVPRF.",
 ])
 def test_kept_at_gives_archive_only(rule_nlp, text):
     (cit,) = rule_nlp(text)._.citations
