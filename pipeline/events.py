@@ -457,6 +457,11 @@ class EventExtractor:
                 ev = self._meeting(doc, sent, tok, info, mentions)
             if ev is not None:
                 ev["date"], ev["place"] = self._date_place(doc, sent, tok, sent_ents)
+                formula = ev.pop("_formula", None)
+                if formula is not None:
+                    # the formula's date and place are the document's
+                    ev["date"] = _date_arg(formula[0]) if formula[0] is not None and formula[0]._.date else ev["date"]
+                    ev["place"] = _arg(formula[1]) if formula[1] is not None else ev["place"]
             elif self.model.trained:
                 ev = self._learned_event(doc, sent, tok, info, sent_ents, mentions, lex)
             if ev:
@@ -816,6 +821,14 @@ class EventExtractor:
             # "N 123/7: ... — Brief an Generalstabschef Beck, Moskau, 30. Juni 1937": in a person's papers, a
             # letter without its writer is his own
             sender = [resolved(i, i + 1, doc, named(creator), "creator")]
+        formula = None
+        if not sender and not recipient and not any(m.start < i for m in mentions) and \
+                sum(t.is_alpha for t in doc[sent.start:i]) <= 1:
+            # "7. Hodgson to Curzon, Moscow, 12 Oct. 1921. Reports on the famine ...": the entry's formula
+            # names the writer and the addressee of the document its next sentence describes
+            formula = self._formula_heading(doc, sent, recipient_cues, joiners)
+            if formula is not None:
+                sender, recipient = formula[0], formula[1]
         sender = _unique_mentions(sender)
         if not sender or not recipient:
             return None
@@ -827,7 +840,50 @@ class EventExtractor:
         return {"type": "COMMUNICATION", "medium": info.get("medium") or "message", "trigger": [tok.idx, tok.idx + len(tok)],
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
-                "confidence": round(min(conf, 0.99), 3), "_roles": roles}
+                "confidence": round(min(conf, 0.99), 3), "_roles": roles,
+                "_formula": formula[2:] if formula is not None else None}
+
+    def _formula_heading(self, doc, sent, recipient_cues, joiners) -> Optional[tuple]:
+        """(senders, recipients, date, place) of a calendar entry's formula standing alone before `sent` in its
+        paragraph ("14. Kopp to Chicherin, Berlin, 2 March 1921."), or None."""
+        seg = _segment_at(doc, sent.start_char)
+        lo = sent.start
+        while lo > 0 and doc[lo - 1].idx >= seg["start"]:
+            lo -= 1
+            if sent.start - lo > 30:
+                return None
+        head = doc[lo:sent.start]
+        if not len(head):
+            return None
+        mentions = [m for s in {t.sent for t in head} for m in self._resolver.sentence_mentions(s)
+                    if lo <= m.start and m.end <= sent.start and not m.resolved]
+        cue = next((t for t in head if t.lower_ in recipient_cues and not t.ent_type_), None)
+        if cue is None or not mentions:
+            return None
+        before = [m for m in mentions if m.end <= cue.i]
+        after = [m for m in mentions if m.start > cue.i]
+        if not before or not after or after[0].start != cue.i + 1:
+            return None
+        senders = coordinated(doc, before[-1], before, joiners, forward=False)[::-1]
+        recipients = coordinated(doc, after[0], after, joiners)
+        covered = {k for m in senders + recipients for k in range(m.start, m.end)}
+        date = place = None
+        for t in head:
+            if t.i in covered or t.is_space or t.is_punct or t.i == cue.i or t.like_num and t.i < senders[0].start:
+                continue
+            if t.i < senders[0].start and t.text in ("№", "Nr", "No"):
+                continue
+            if t.ent_type_ == "DATE" and t.ent_iob_ == "B":
+                e = next(x for x in doc.ents if x.start == t.i)
+                date = date or e
+            elif t.ent_type_ == "LOC" and t.ent_iob_ == "B" and t.i > recipients[-1].end - 1:
+                e = next(x for x in doc.ents if x.start == t.i)
+                place = place or e
+            elif t.ent_type_ in ("DATE", "LOC"):
+                continue
+            else:
+                return None  # more than a formula: a sentence of the entry's text
+        return senders, recipients, date, place
 
     def _correspondent_heading(self, doc, sent) -> Optional[Mention]:
         """The name standing alone as the sentence before `sent` in its paragraph ("Box 12, Folder 4. Dan, Fedor

@@ -935,3 +935,15 @@ def test_the_agent_of_the_verb_after_and_sends_nothing_and_on_behalf_of_is_no_se
                                                         ("MEETING", ["Krasin", "Lenin"])]
     doc = rule_nlp("12 марта 1926 г. Красин от имени Politburo направил письмо Г.В. Чичерину.")
     assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Красин"], ["Г.В. Чичерину"])]
+
+
+def test_an_entry_formula_names_the_writer_and_addressee_of_the_document_after_it(rule_nlp):
+    """ "7. Hodgson to Curzon, Moscow, 12 Oct. 1921. Reports on the famine ...": the formula gives the document's
+    writer, addressee, place and date; a sentence that tells more than a formula gives nothing."""
+    doc = rule_nlp("Calendar of documents.\n\n7. Hodgson to Curzon, Moscow, 12 Oct. 1921. Reports on the famine in "
+                   "the Volga region, where the harvest failed in August.")
+    (ev,) = doc._.events
+    assert _core(ev) == ("COMMUNICATION", "report", ["Hodgson"], ["Curzon"])
+    assert ev["date"]["value"] == "1921-10-12" and ev["place"]["text"] == "Moscow"
+    doc = rule_nlp("Calendar of documents.\n\n8. Hodgson went to Moscow on 12 Oct. 1921. Reports on the famine.")
+    assert doc._.events == []
