@@ -790,7 +790,7 @@ class CitationParser:
             for m in self.entry_pages_re.finditer(text):
                 if not taken(m.start()) and not any(c["start"] <= m.start() < c["end"] for c in found):
                     found.append({**entry_file, "pages": m.group("v").strip(), "start": m.start(), "end": m.end()})
-        if self.registry_re is not None and header_fond and default_archive is not None:
+        if self.registry_re is not None and header_fond:
             # "... by the next bag. N 8311/5/38.": a Foreign Office paper's registry number standing alone in an
             # entry of a calendar whose header gives the series: the paper is in that series, its piece unknown
             for m in self.registry_re.finditer(text):

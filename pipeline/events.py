@@ -846,15 +846,10 @@ class EventExtractor:
     def _formula_heading(self, doc, sent, recipient_cues, joiners) -> Optional[tuple]:
         """(senders, recipients, date, place) of a calendar entry's formula standing alone before `sent` in its
         paragraph ("14. Kopp to Chicherin, Berlin, 2 March 1921."), or None."""
-        seg = _segment_at(doc, sent.start_char)
-        lo = sent.start
-        while lo > 0 and doc[lo - 1].idx >= seg["start"]:
-            lo -= 1
-            if sent.start - lo > 30:
-                return None
-        head = doc[lo:sent.start]
-        if not len(head):
+        lo = self._paragraph_start(doc, sent, 30)
+        if lo is None or lo == sent.start:
             return None
+        head = doc[lo:sent.start]
         mentions = [m for s in {t.sent for t in head} for m in self._resolver.sentence_mentions(s)
                     if lo <= m.start and m.end <= sent.start and not m.resolved]
         cue = next((t for t in head if t.lower_ in recipient_cues and not t.ent_type_), None)
@@ -867,23 +862,13 @@ class EventExtractor:
         senders = coordinated(doc, before[-1], before, joiners, forward=False)[::-1]
         recipients = coordinated(doc, after[0], after, joiners)
         covered = {k for m in senders + recipients for k in range(m.start, m.end)}
-        date = place = None
-        for t in head:
-            if t.i in covered or t.is_space or t.is_punct or t.i == cue.i or t.like_num and t.i < senders[0].start:
-                continue
-            if t.i < senders[0].start and t.text in ("№", "Nr", "No"):
-                continue
-            if t.ent_type_ == "DATE" and t.ent_iob_ == "B":
-                e = next(x for x in doc.ents if x.start == t.i)
-                date = date or e
-            elif t.ent_type_ == "LOC" and t.ent_iob_ == "B" and t.i > recipients[-1].end - 1:
-                e = next(x for x in doc.ents if x.start == t.i)
-                place = place or e
-            elif t.ent_type_ in ("DATE", "LOC"):
-                continue
-            else:
-                return None  # more than a formula: a sentence of the entry's text
-        return senders, recipients, date, place
+        dates = [e for e in head.ents if e.label_ == "DATE"]
+        places = [e for e in head.ents if e.label_ == "LOC" and e.start >= recipients[-1].end]
+        covered |= {k for e in dates + places for k in range(e.start, e.end)}
+        if any(not (t.i in covered or t.is_space or t.is_punct or t.i == cue.i or
+                    (t.like_num and t.i < senders[0].start)) for t in head):
+            return None  # more than a formula: a sentence of the entry's text
+        return senders, recipients, (dates[0] if dates else None), (places[0] if places else None)
 
     def _correspondent_heading(self, doc, sent) -> Optional[Mention]:
         """The name standing alone as the sentence before `sent` in its paragraph ("Box 12, Folder 4. Dan, Fedor
@@ -1287,12 +1272,9 @@ class EventExtractor:
     def _entry_heading(self, doc, sent) -> Optional[Tuple[Optional[Span], Optional[Span]]]:
         """(date, place) of the heading a calendar entry opens with, when the sentences of its paragraph
         before `sent` are only that ("Nr. 8 — Dezember 1924, Berlin.", "22 VIII 1921, Moskwa."), else None."""
-        seg = _segment_at(doc, sent.start_char)
-        lo = sent.start
-        while lo > 0 and doc[lo - 1].idx >= seg["start"]:
-            lo -= 1
-            if sent.start - lo > 20:
-                return None  # a paragraph's running text, no heading: stop reading back
+        lo = self._paragraph_start(doc, sent, 20)
+        if lo is None:
+            return None  # a paragraph's running text, no heading
         head = [t for t in doc[lo:sent.start] if not t.is_space]
         if not head or len(head) > 16:
             return None
@@ -1311,6 +1293,18 @@ class EventExtractor:
             return None
         places = [e for e in ents if e.label_ == "LOC"]
         return date, (places[0] if len(places) == 1 else None)
+
+    @staticmethod
+    def _paragraph_start(doc, sent, limit: int) -> Optional[int]:
+        """The first token of the paragraph or footnote holding `sent`, or None when it begins more than `limit`
+        tokens before the sentence (running text, no heading)."""
+        seg = _segment_at(doc, sent.start_char)
+        lo = sent.start
+        while lo > 0 and doc[lo - 1].idx >= seg["start"]:
+            lo -= 1
+            if sent.start - lo > limit:
+                return None
+        return lo
 
     def _entry_trailer(self, doc, sent) -> Optional[Tuple[Span, Optional[Span]]]:
         """(date, place) of the sentence right after an entry's formula when it is only that ("№ 8. Письмо
