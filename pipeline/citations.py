@@ -41,6 +41,7 @@ SEAT_RE = re.compile(r"^(?:w|we|in|im|в|во)\s+(.+)$")
 # Д. 98": a gloss in brackets before it
 NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?=[a-zа-яё])[^.;:()]{0,60}[,:]\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
+FILE_CODE_RE = re.compile(r"\d+(?:\.\d+)+(?:[-–]\d+)?")  # a dotted classification number ("1.2.1.9-5")
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
 # a signature after "in" or "see" inside a part: "copy in FO 688/26, f. 3", "for the discussion see CAB 23/46"
@@ -144,6 +145,8 @@ class CitationParser:
                                          rf"(?=\s*(?:[.;:,()—]|$)|\s+[A-ZÀ-ŽА-ЯЁ])", re.U) if arch_pages else None
         registry = fields.get("registry_numbers", [])
         self.registry_re = re.compile(rf"(?:^|(?<=[.:]\s))(?:{_alt(registry)})(?=\s*(?:[.;]|$))", re.U) if registry else None
+        items = fields.get("item_numbers", [])
+        self.item_number_re = re.compile(rf"\s*(?:{_alt(items)})", re.U) if items else None
         # leaves right after a file number are that file's ("Other copies: RGASPI, ...; d. 99, l. 1"), not an entry's
         self.after_file_re = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{kw['delo']})\s*\d[\w/–-]*\s*,\s*$", re.U)
         # a file keyword, or a folder before one ("p. 1, d. 6", the AVPRF's папка)
@@ -196,6 +199,7 @@ class CitationParser:
         pages_part: Optional[int] = None  # where the pages' keyword began
         delo_part: Optional[int] = None  # where the file's keyword began, in the part just before
         level_delo = False  # the part just before was a container level ("box 31")
+        delo_end: Optional[int] = None  # where the file's own keyword and number end
         written, text = text, self.space_sep.sub(",", self.dot_sep.sub(",", text))  # same length: values are
         # cut from what was written; "Bl. 40 f. — Aufzeichnung ...": a dash between items ends the citation
         dash = text.find(" — ")
@@ -280,7 +284,7 @@ class CitationParser:
                 if name == "level":
                     level_delo = True
                     if cite.get("delo") is None:
-                        cite["delo"], level_start = val, p0
+                        cite["delo"], level_start, delo_end = val, p0, p0 + end
                     elif level_start is not None:
                         cite["delo"] = re.sub(r"\s+", " ", written[level_start:p1])
                     else:
@@ -299,6 +303,8 @@ class CitationParser:
                     if name in ("fond", "opis") and cite.get("delo"):
                         break  # "box 14, folder 6, and the copy in GARF, f. R-5867": another file's fond
                     cite[name] = val
+                    if name == "delo":
+                        delo_end = p0 + end
                     level_start = p0 if name == "delo" else None
                     delo_part = p0 if name == "delo" else None
                     pages_done = name == "pages"
@@ -322,6 +328,11 @@ class CitationParser:
                 break
         if hit and named and cite.get("fond") is None:
             fond = re.sub(r"\s+", " ", written[named[0][0]:named[-1][1]])
+            if delo_end is not None and cite.get("opis") is None and FILE_CODE_RE.fullmatch(fond):
+                # "Gaimushō Gaikō Shiryōkan, 1.2.1.9-5, vol. 2": a file's classification number with its
+                # volume is one file given by two levels, no named fond
+                cite["delo"] = re.sub(r"\s+", " ", written[named[0][0]:delo_end])
+                return pos
             nm = self.named_fond_re.match(fond)  # "zespół Ambasada RP w Moskwie": the fond's keyword is dropped
             cite["fond"] = nm.group("v") if nm else fond
         return pos if hit else 0
@@ -790,6 +801,11 @@ class CitationParser:
             for m in self.entry_pages_re.finditer(text):
                 if not taken(m.start()) and not any(c["start"] <= m.start() < c["end"] for c in found):
                     found.append({**entry_file, "pages": m.group("v").strip(), "start": m.start(), "end": m.end()})
+        item = self.item_number_re.match(text) if self.item_number_re is not None and header_fond else None
+        if item is not None and not taken(item.start("v")):
+            # "(4512) Sedov, Lev. Letter to Trotsky, ...": the item of the header's collection the entry describes
+            found.append({"start": item.start("v"), "end": item.end("v"), "archive": default_archive,
+                          "fond": header_fond, "opis": header_opis, "delo": item.group("v"), "pages": None})
         if self.registry_re is not None and header_fond:
             # "... by the next bag. N 8311/5/38.": a Foreign Office paper's registry number standing alone in an
             # entry of a calendar whose header gives the series: the paper is in that series, its piece unknown

@@ -62,6 +62,11 @@ CASES = [
      "national_archives_finland", "Ståhlberg papers", None, "box 31, file 2", None),
     ("Paasikivi's report to Holsti, 13 June 1920, UM 5C/12, folder 8.",
      "finnish_mfa_archive", "5C", None, "12, folder 8", None),
+    # a Japanese classification number and its volume are one file; a Bundesarchiv class with a Roman part
+    ("Matsudaira to Uchida, 25 Sept. 1922, Gaimushō Gaikō Shiryōkan, 1.2.1.9-5, vol. 1. See Lensen, p. 68.",
+     "diplomatic_archives_japan", None, None, "1.2.1.9-5, vol. 1", None),
+    ("Statement of accounts of the GEFU, BArch, RH 12-I/57, Bl. 44–51.", "bundesarchiv", "RH 12-I", None, "57",
+     "44–51"),
     # French: named series, volume, folio
     ("Archives diplomatiques (La Courneuve), Z Europe, URSS, vol. 352, f. 41.",
      "archives_diplomatiques", "Z Europe, URSS", None, "352", "41"),
@@ -341,6 +346,12 @@ def test_calendar_header_implies_archive(rule_nlp):
       "CAB 23/46, f. 201."],
      [("tna_kew", "FO 371", None, None, None), ("tna_kew", "FO 371", None, "9369", None),
       ("tna_kew", "CAB 23", None, "46", "201")]),
+    # a finding aid's items cited by their number in brackets, in the collection the header's call number gives
+    ("Leon Trotsky exile papers, 1929–1940. Call number: bMS Russ 13.1. Repository: Houghton Library.",
+     ["(4512) Sedov, Lev. Letter to Trotsky, Paris, 12 Feb. 1936. 2 p. A copy is in RGASPI, f. 325, op. 1, d. 125.",
+      "(8101–8105) Trotsky to Natalia Sedova, 5 letters, 1933."],
+     [("houghton_library", "bMS Russ 13.1", None, "4512", None), ("rgaspi", "325", "1", "125", None),
+      ("houghton_library", "bMS Russ 13.1", None, "8101–8105", None)]),
     # the leaves of another archive's file after a semicolon are not the entry's
     ("Register of the Boris I. Nicolaevsky Collection. Hoover Institution Archives.",
      ["Box 16, Folder 5. Circular letter to the party groups abroad, Paris, 1 October 1939. Mimeographed, 3 l. "
