@@ -200,6 +200,7 @@ class CitationParser:
         delo_part: Optional[int] = None  # where the file's keyword began, in the part just before
         level_delo = False  # the part just before was a container level ("box 31")
         delo_end: Optional[int] = None  # where the file's own keyword and number end
+        collection = False  # the part just before was a signature naming a collection only
         written, text = text, self.space_sep.sub(",", self.dot_sep.sub(",", text))  # same length: values are
         # cut from what was written; "Bl. 40 f. — Aufzeichnung ...": a dash between items ends the citation
         dash = text.find(" — ")
@@ -214,6 +215,11 @@ class CitationParser:
             if tok.startswith("("):
                 if pages_done or self.pub_re.match(tok):
                     break
+                item = self.item_number_re.fullmatch(tok) if self.item_number_re is not None else None
+                if item is not None and hit and cite.get("fond") and not cite.get("delo"):
+                    # "bMS Russ 13.1 (4286)": the item of the collection the call number names
+                    cite["delo"], pos = item.group("v"), m.end()
+                    continue
                 inner = tok[1:-1].split(",")[-1].strip().rstrip(".")
                 pv = self._pages(inner) if hit and cite.get("delo") and not cite.get("pages") else None
                 if pv and pv[1] == len(inner):
@@ -278,6 +284,7 @@ class CitationParser:
                 if pv:
                     cite["pages"], pos = pv[0], p0 + rm.end() + pv[1]
                 break
+            was_collection, collection = collection, False
             field = self._field(part, cite, text[m.end():])
             if field:
                 name, val, end = field
@@ -290,6 +297,7 @@ class CitationParser:
                     else:
                         field = None
                 elif name == "signature":
+                    collection = set(val) == {"fond"}  # "bMS Russ 13.1": a call number, its items follow
                     for k, v in val.items():
                         if cite.get(k) is None:
                             cite[k] = v
@@ -314,6 +322,13 @@ class CitationParser:
                     hit, pos = True, p0 + end
             if not field:
                 level_start = None
+                if was_collection and cite.get("delo") is None and self.item_number_re is not None and \
+                        self.item_number_re.fullmatch(f"({part})"):
+                    # "Houghton Library, bMS Russ 13.1, 8073": the item of the collection
+                    cite["delo"], pos = part, p1
+                    if last:
+                        break
+                    continue
                 if not hit:
                     if not named_ok or len(named) >= 3 or len(part.split()) > 8:
                         break

@@ -878,8 +878,13 @@ class EventExtractor:
         prev = doc[sent.start - 1].sent
         if prev.start_char < _segment_at(doc, sent.start_char)["start"]:
             return None
-        words = [t for t in prev if not t.is_space and not (t.i == prev.end - 1 and t.text == ".")]
-        first = [e for e in prev.ents if e.start == prev.start and e.label_ in ("PERSON", "ORG")]
+        lead = prev.start
+        close = next((t.i for t in doc[lead:min(lead + 5, prev.end)] if t.text == ")"), None)
+        if doc[lead].text == "(" and close is not None and all(
+                t.like_num or t.text in "–-" or t.is_digit for t in doc[lead + 1:close]):
+            lead = close + 1  # "(4512) Sedov, Lev.": the item number of a finding aid's entry
+        words = [t for t in doc[lead:prev.end] if not t.is_space and not (t.i == prev.end - 1 and t.text == ".")]
+        first = [e for e in prev.ents if e.start == lead and e.label_ in ("PERSON", "ORG")]
         if not words or not first:
             return None
         m = named(first[0])

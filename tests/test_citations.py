@@ -67,6 +67,13 @@ CASES = [
      "diplomatic_archives_japan", None, None, "1.2.1.9-5, vol. 1", None),
     ("Statement of accounts of the GEFU, BArch, RH 12-I/57, Bl. 44–51.", "bundesarchiv", "RH 12-I", None, "57",
      "44–51"),
+    # a French series and article; a Houghton call number and its item, in brackets or after a comma
+    ("Daily reports of the Préfecture de police, Archives nationales, F7 13490; cf. Conte, pp. 188–195.",
+     "archives_nationales", "F7", None, "13490", None),
+    ("Rakovsky to Trotsky, 2.VIII.1928, Houghton Library, Trotsky papers, bMS Russ 13.1 (4286).",
+     "houghton_library", "bMS Russ 13.1", None, "4286", None),
+    ("Another copy is among the exile papers at the Houghton Library, bMS Russ 13, T 982.",
+     "houghton_library", "bMS Russ 13", None, "T 982", None),
     # French: named series, volume, folio
     ("Archives diplomatiques (La Courneuve), Z Europe, URSS, vol. 352, f. 41.",
      "archives_diplomatiques", "Z Europe, URSS", None, "352", "41"),
