@@ -104,6 +104,8 @@ class CitationParser:
         self.level_re = re.compile(rf"^(?:{kw['level']})\s*\S*\d", re.U)
         containers = _alt(fields.get("containers", []))
         self.level_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{containers})\s*\d", re.U)
+        folders = fields.get("folder_starts", [])
+        self.folder_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{_alt(folders)})", re.U) if folders else None
         self.container_re = re.compile(rf"^(?:{containers})\s*\d", re.U)
         boxes, folders = fields.get("box_levels", []), fields.get("folder_levels", [])
         self.box_re = re.compile(rf"(?<!\w)(?:{_alt(boxes)})\s*\d+[a-z]?(?!\s*[–-]\s*\d)(?!\w)", re.U) if boxes else None
@@ -724,9 +726,14 @@ class CitationParser:
 
         # Citations without a named archive: "f. 04, op. 32, d. 208, l. 5"; "R 9381, Bl. 12–15" in a calendar
         starts = [(m.start(), False) for m in self.start_kw.finditer(text)]
+        folder_at: set = set()
         if default_archive is not None:
             # in a calendar or finding aid the header names the archive: "box 12, folder 4", "vol. 352, f. 41"
             starts += [(m.start(), False) for m in self.level_start.finditer(text)]
+            if self.folder_start is not None:
+                # "... are repaired. P. 1, d. 2, l. 4.": the AVPRF's folder, then the file in it
+                folder_at = {m.start() for m in self.folder_start.finditer(text)}
+                starts += [(k, False) for k in folder_at]
         starts += [(m.start("part"), True) for rx in (BOUNDARY_RE, IN_PART_RE, MARK_PART_RE) for m in rx.finditer(text)
                    if self._signature(SENTENCE_END_RE.split(m.group("part"), 1)[0].strip().rstrip(".")) is not None]
         header_fond = (default_archive or {}).get("fond")
@@ -738,7 +745,13 @@ class CitationParser:
                 continue
             cite = {"start": s, "end": s, "archive": default_archive, "fond": None, "opis": None, "delo": None,
                     "pages": None}
-            consumed = self._parse_parts(text[s:s + 400], cite, named_ok=False)
+            chunk = text[s:s + 400]
+            opens_folder = s in folder_at and chunk[:1].isupper()
+            if opens_folder:
+                chunk = chunk[:1].lower() + chunk[1:]  # "P. 1, d. 2" opening a sentence: the folder's keyword
+            consumed = self._parse_parts(chunk, cite, named_ok=False)
+            if opens_folder and (cite["delo"] or "").startswith(chunk[:1]):
+                cite["delo"] = text[s] + cite["delo"][1:]  # as written
             if consumed and default_archive is not None and not text[:s].strip() and cite["delo"] and \
                     not cite["pages"] and self.entry_pages_re is not None:
                 # an inventory entry: "Д. 41. Письмо ЦК КПРП ..., Варшава, 23 декабря 1923 г. Л. 1–4 об.";

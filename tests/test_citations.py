@@ -359,6 +359,11 @@ def test_calendar_header_implies_archive(rule_nlp):
       "(8101–8105) Trotsky to Natalia Sedova, 5 letters, 1933."],
      [("houghton_library", "bMS Russ 13.1", None, "4512", None), ("rgaspi", "325", "1", "125", None),
       ("houghton_library", "bMS Russ 13.1", None, "8101–8105", None)]),
+    # an entry citing the AVPRF's folder and file, the folder's keyword opening a sentence
+    ("Calendar of documents. AVPRF, Moscow, fond 0122 (Referentura po Pol'she), opis 5.",
+     ["2. Obolensky to Chicherin, Warsaw, 14.VI.1921. Telegram. Arrived with his staff. P. 1, d. 2, l. 4.",
+      "3. Obolensky to Karakhan, Warsaw, 5 July 1921. Letter. Ibid., ll. 7–15."],
+     [("avprf", "0122", "5", "P. 1, d. 2", "4"), ("avprf", "0122", "5", "P. 1, d. 2", "7–15")]),
     # the leaves of another archive's file after a semicolon are not the entry's
     ("Register of the Boris I. Nicolaevsky Collection. Hoover Institution Archives.",
      ["Box 16, Folder 5. Circular letter to the party groups abroad, Paris, 1 October 1939. Mimeographed, 3 l. "

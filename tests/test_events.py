@@ -914,6 +914,10 @@ def test_a_register_lists_letters_under_their_writer(rule_nlp):
     doc = rule_nlp("Series 4. Correspondence.\n\nBox 12, Folder 5. Dan, Fedor. Letter from Kopp to Nicolaevsky, "
                    "Berlin, 14 March 1927.")
     assert [_core(ev) for ev in doc._.events] == [("COMMUNICATION", "letter", ["Kopp"], ["Nicolaevsky"])]
+    # an entry of a finding aid that opens with its item number in brackets
+    doc = rule_nlp("Series 4. Correspondence.\n\n(4512) Dan, Fedor. Letter to Nicolaevsky, Berlin, 14 March 1927. 2 p.")
+    (ev,) = doc._.events
+    assert _core(ev) == ("COMMUNICATION", "letter", ["Dan, Fedor"], ["Nicolaevsky"])
 
 
 def test_the_one_who_hands_a_note_after_and_sends_it(rule_nlp):
