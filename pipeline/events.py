@@ -822,13 +822,13 @@ class EventExtractor:
             # letter without its writer is his own
             sender = [resolved(i, i + 1, doc, named(creator), "creator")]
         formula = None
-        if not sender and not recipient and not any(m.start < i for m in mentions) and \
+        if not (sender and recipient) and not any(m.start < i for m in mentions) and \
                 sum(t.is_alpha for t in doc[sent.start:i]) <= 1:
             # "7. Hodgson to Curzon, Moscow, 12 Oct. 1921. Reports on the famine ...": the entry's formula
             # names the writer and the addressee of the document its next sentence describes
             formula = self._formula_heading(doc, sent, recipient_cues, joiners)
             if formula is not None:
-                sender, recipient = formula[0], formula[1]
+                sender, recipient, cc = formula[0], formula[1], formula[4]
         sender = _unique_mentions(sender)
         if not sender or not recipient:
             return None
@@ -841,7 +841,7 @@ class EventExtractor:
                 "sender": [m.arg() for m in sender], "recipient": [m.arg() for m in recipient],
                 "cc": [m.arg() for m in cc], "participant": [], "date": None, "place": None,
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles,
-                "_formula": formula[2:] if formula is not None else None}
+                "_formula": formula[2:4] if formula is not None else None}
 
     def _formula_heading(self, doc, sent, recipient_cues, joiners) -> Optional[tuple]:
         """(senders, recipients, date, place) of a calendar entry's formula standing alone before `sent` in its
@@ -862,13 +862,21 @@ class EventExtractor:
         senders = coordinated(doc, before[-1], before, joiners, forward=False)[::-1]
         recipients = coordinated(doc, after[0], after, joiners)
         covered = {k for m in senders + recipients for k in range(m.start, m.end)}
+        # "..., 8 Oct. 1921, copy to Lenin.", "with copies to Lenin and Trotsky": the copies of the document
+        copy = next((t for t in head if t.i >= recipients[-1].end and t.lower_ in self._cue("cc_cues")), None)
+        cc: List[Mention] = []
+        if copy is not None:
+            cc = [m for m in after if m.start > copy.i]
+            small = self._cue("prepositions") | joiners | {"with", "to"}
+            covered |= {k for m in cc for k in range(m.start, m.end)} | {copy.i} | {
+                t.i for t in head if t.i >= recipients[-1].end and t.lower_ in small}
         dates = [e for e in head.ents if e.label_ == "DATE"]
         places = [e for e in head.ents if e.label_ == "LOC" and e.start >= recipients[-1].end]
         covered |= {k for e in dates + places for k in range(e.start, e.end)}
         if any(not (t.i in covered or t.is_space or t.is_punct or t.i == cue.i or
                     (t.like_num and t.i < senders[0].start)) for t in head):
             return None  # more than a formula: a sentence of the entry's text
-        return senders, recipients, (dates[0] if dates else None), (places[0] if places else None)
+        return senders, recipients, (dates[0] if dates else None), (places[0] if places else None), cc
 
     def _correspondent_heading(self, doc, sent) -> Optional[Mention]:
         """The name standing alone as the sentence before `sent` in its paragraph ("Box 12, Folder 4. Dan, Fedor

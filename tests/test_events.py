@@ -951,3 +951,9 @@ def test_an_entry_formula_names_the_writer_and_addressee_of_the_document_after_i
     assert ev["date"]["value"] == "1921-10-12" and ev["place"]["text"] == "Moscow"
     doc = rule_nlp("Calendar of documents.\n\n8. Hodgson went to Moscow on 12 Oct. 1921. Reports on the famine.")
     assert doc._.events == []
+    # the copies the formula names; a document whose text names someone after it ("received by Skirmunt")
+    doc = rule_nlp("Calendar of documents.\n\n10. Kopp to Chicherin, Berlin, 8 Oct. 1921, copy to Lenin. Telegram. "
+                   "Arrived on 28 August and was received by Maltzan on the 29th.")
+    comms = [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"]
+    assert [_core(ev) for ev in comms] == [("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"])]
+    assert [a["text"] for a in comms[0]["cc"]] == ["Lenin"] and comms[0]["date"]["value"] == "1921-10-08"
