@@ -88,9 +88,12 @@ MUST_NOT_LINK = [
      ["joffe_adolf", "hitler_adolf", "hitler_adolf", "joffe_adolf"]),
     # an alias without initials ("Ulyanov" of Lenin) takes the person's: "A. Ulyanov" is someone else,
     # and the bare surname after him is his
-    ("V.I. Ulyanov wrote. Later A. Ulyanov, the first secretary, reported; Ulyanov stayed.",
-     [("V.I. Ulyanov", "PERSON"), ("A. Ulyanov", "PERSON"), ("Ulyanov", "PERSON")],
-     ["lenin_vladimir", "new:a_ulianov", "new:a_ulianov"]),
+    # (the KB knows an A. Ulyanov since round 14: a B. Ulyanov it does not know is someone else again)
+    ("V.I. Ulyanov wrote. Later B. Ulyanov, the first secretary, reported; Ulyanov stayed.",
+     [("V.I. Ulyanov", "PERSON"), ("B. Ulyanov", "PERSON"), ("Ulyanov", "PERSON")],
+     ["lenin_vladimir", "new:b_ulianov", "new:b_ulianov"]),
+    ("V.I. Ulyanov wrote. Later A. Ulyanov, the first secretary, reported.",
+     [("V.I. Ulyanov", "PERSON"), ("A. Ulyanov", "PERSON")], ["lenin_vladimir", "ulyanov_a"]),
     # type must agree: the same string as ORG and LOC
     ("Pravda was printed in Berlin.", [("Pravda", "LOC"), ("Berlin", "LOC")], ["new:pravda", "berlin"]),
 ]
