@@ -147,6 +147,8 @@ class CitationParser:
                                          rf"(?=\s*(?:[.;:,()—]|$)|\s+[A-ZÀ-ŽА-ЯЁ])", re.U) if arch_pages else None
         registry = fields.get("registry_numbers", [])
         self.registry_re = re.compile(rf"(?:^|(?<=[.:]\s))(?:{_alt(registry)})(?=\s*(?:[.;]|$))", re.U) if registry else None
+        examples = fields.get("form_examples", [])
+        self.form_example_re = re.compile(_alt(examples), re.U) if examples else None
         items = fields.get("item_numbers", [])
         self.item_number_re = re.compile(rf"\s*(?:{_alt(items)})", re.U) if items else None
         # leaves right after a file number are that file's ("Other copies: RGASPI, ...; d. 99, l. 1"), not an entry's
@@ -982,6 +984,11 @@ class CitationComponent:
                     cite = {f: copy.copy(entry_volume.get(f)) for f in ("archive", "fond", "opis", "delo")}
                     cite.update(pages=leaves[0], start=leaves[1], end=leaves[2], text=text[leaves[1]:leaves[2]])
                     found = [cite] + found
+            if header_open and kind == "body" and self.parser.form_example_re is not None:
+                # "Items are cited by call number and item number in parentheses: bMS Russ 13.1 (4512).": the
+                # header shows how its entries are cited; that example cites no document
+                found = [c for c in found if not self.parser.form_example_re.search(
+                    SENTENCE_END_RE.split(text[:c["start"]])[-1])]
             if header_open and kind == "body":
                 # the header: the first body paragraph that names an archive, one of the first two and
                 # before any entry ("Calendar of documents." / "Politisches Archiv ..., Berlin.")

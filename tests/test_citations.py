@@ -354,7 +354,8 @@ def test_calendar_header_implies_archive(rule_nlp):
      [("tna_kew", "FO 371", None, None, None), ("tna_kew", "FO 371", None, "9369", None),
       ("tna_kew", "CAB 23", None, "46", "201")]),
     # a finding aid's items cited by their number in brackets, in the collection the header's call number gives
-    ("Leon Trotsky exile papers, 1929–1940. Call number: bMS Russ 13.1. Repository: Houghton Library.",
+    ("Leon Trotsky exile papers, 1929–1940. Call number: bMS Russ 13.1. Repository: Houghton Library. Items are "
+     "cited by call number and item number in parentheses: bMS Russ 13.1 (4512).",
      ["(4512) Sedov, Lev. Letter to Trotsky, Paris, 12 Feb. 1936. 2 p. A copy is in RGASPI, f. 325, op. 1, d. 125.",
       "(8101–8105) Trotsky to Natalia Sedova, 5 letters, 1933."],
      [("houghton_library", "bMS Russ 13.1", None, "4512", None), ("rgaspi", "325", "1", "125", None),
