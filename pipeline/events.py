@@ -844,8 +844,8 @@ class EventExtractor:
                 "_formula": formula[2:4] if formula is not None else None}
 
     def _formula_heading(self, doc, sent, recipient_cues, joiners) -> Optional[tuple]:
-        """(senders, recipients, date, place) of a calendar entry's formula standing alone before `sent` in its
-        paragraph ("14. Kopp to Chicherin, Berlin, 2 March 1921."), or None."""
+        """(senders, recipients, date, place, copies) of a calendar entry's formula standing alone before `sent`
+        in its paragraph ("14. Kopp to Chicherin, Berlin, 2 March 1921, copy to Lenin."), or None."""
         lo = self._paragraph_start(doc, sent, 30)
         if lo is None or lo == sent.start:
             return None
@@ -889,7 +889,7 @@ class EventExtractor:
         lead = prev.start
         close = next((t.i for t in doc[lead:min(lead + 5, prev.end)] if t.text == ")"), None)
         if doc[lead].text == "(" and close is not None and all(
-                t.like_num or t.text in "–-" or t.is_digit for t in doc[lead + 1:close]):
+                t.like_num or t.text in "–-" for t in doc[lead + 1:close]):
             lead = close + 1  # "(4512) Sedov, Lev.": the item number of a finding aid's entry
         words = [t for t in doc[lead:prev.end] if not t.is_space and not (t.i == prev.end - 1 and t.text == ".")]
         first = [e for e in prev.ents if e.start == lead and e.label_ in ("PERSON", "ORG")]
