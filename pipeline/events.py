@@ -736,7 +736,11 @@ class EventExtractor:
                 before = [m for m in before if m.start < hand.i]
         # "Chamberlain met Rosengolts and handed him a note": the one who hands it sends it
         subject_at = hand.i if hand is not None and recipient and hand.i > sent.start else i
-        if not sender:
+        # "...; the envoy's reply of 17 June": a possessor the text does not name is the document's writer,
+        # not the subject of the sentence
+        unnamed_possessor = not verbal and i >= 2 and doc[i - 1].lower_ in POSSESSIVE_MARKS and \
+            not any(m.end == i - 1 for m in before)
+        if not sender and not unnamed_possessor:
             subj = self._subject(doc, sent, subject_at, [m for m in before if not (
                 m.start > 0 and doc[m.start - 1].lower_ in recipient_cues)], blocked)
             if subj is not None:
@@ -801,6 +805,13 @@ class EventExtractor:
         recipient = _unique_mentions([m for m in recipient if m.entity_id not in sender_ids])
         cc = _unique_mentions([m for m in cc if m.entity_id not in sender_ids and
                                m.entity_id not in {r.entity_id for r in recipient}])
+        if tok.lower_ in self._cue("reply_triggers") and prior and prior[-1]["type"] == "COMMUNICATION" and \
+                sender and recipient and not verbal and \
+                {m.entity_id for m in sender} == {a["entity_id"] for a in prior[-1]["sender"]} and \
+                {m.entity_id for m in recipient} == {a["entity_id"] for a in prior[-1]["recipient"]}:
+            # "Litvinov to Krestinsky, letter, ..., and the reply of 23 March": the formula's writer and
+            # addressee are those of the document the reply answers
+            sender, recipient = [], []
         if not sender and not recipient and tok.lower_ in self._cue("reply_triggers") and prior and \
                 prior[-1]["type"] == "COMMUNICATION" and self._just_before(doc, prior[-1], tok):
             # "Szyfrogram Szembeka do Becka ...; odpowiedź ministra z 13 III", "the envoy's reply of 17 June",

@@ -619,6 +619,10 @@ def test_in_a_persons_papers_the_notes_of_a_talk_are_his_own(rule_nlp):
 @pytest.mark.parametrize("text", [
     "2 Telegram from Kopp to Chicherin, Berlin, 12 March 1921, AVPRF, f. 04, op. 13, d. 45, l. 23; the commissar's reply of 14 March: ibid., l. 24.",
     "2 Telegram from Kopp to Chicherin, Berlin, 12 March 1921. The reply of 14 March, ibid., l. 24.",
+    # a possessor the text does not name is not the sentence's subject
+    "2 Kopp's telegram to Chicherin of 12 March 1921, AVPRF, f. 04, op. 13, d. 45, l. 23; the envoy's reply of 14 March, ibid., l. 24.",
+    # a formula's writer and addressee before the reply are those of the document it answers
+    "2 Kopp to Chicherin, letter, Berlin, 12 March 1921, and the reply of 14 March, AVPRF, f. 04, op. 13, d. 45, ll. 23 and 24.",
 ])
 def test_a_reply_by_description_goes_back_from_the_addressee_of_the_document_before(rule_nlp, text):
     doc = rule_nlp(text)
