@@ -31,7 +31,7 @@ LIST_KEYS = REQUIRED + ("level", "refine", "stop", "kept_after", "book_markers",
 # One comma part, a parenthesis (one level of nesting inside), or a separator.
 TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^,;()]+|[,;()]")
 # A full stop before a capital: the end of a sentence unless it closes a keyword ("f. R-130").
-STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZА-ЯЁÄÖÜĄĆĘŁŃÓŚŹŻ«„“‘\"'])")
+STOP_CAND_RE = re.compile(r"(?P<word>\w*)\.\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁĄĆĘŁŃŚŹŻČŠŽŘĎŤŇĚŐŰ«„“‘\"'])")  # ("Folder 4. Émigré")
 BOOK_PAGES_RE = re.compile(r"(?:^|[\s,])(?:pp?|S|ss|с|s)\.\s*\d")  # page words of books, not archives
 SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZÀ-ŽА-ЯЁ])")  # "94 AP 121. Mission en Russie": the signature ends there
 # "w Warszawie", "in Berlin": the seat of the archive just named
@@ -149,6 +149,8 @@ class CitationParser:
         self.registry_re = re.compile(rf"(?:^|(?<=[.:]\s))(?:{_alt(registry)})(?=\s*(?:[.;]|$))", re.U) if registry else None
         examples = fields.get("form_examples", [])
         self.form_example_re = re.compile(_alt(examples), re.U) if examples else None
+        identifiers = fields.get("identifier_labels", [])
+        self.identifier_re = re.compile(rf"(?:{_alt(identifiers)})\s*[^\s.,;]+", re.U) if identifiers else None
         items = fields.get("item_numbers", [])
         self.item_number_re = re.compile(rf"\s*(?:{_alt(items)})", re.U) if items else None
         # leaves right after a file number are that file's ("Other copies: RGASPI, ...; d. 99, l. 1"), not an entry's
@@ -186,6 +188,10 @@ class CitationParser:
             if m:
                 return {k: v for k, v in m.groupdict().items() if v}
         return None
+
+    def is_signature(self, text: str) -> bool:
+        """Whether a text is one keyword-less signature ("Add MS 48926", "FO 371/10739"), no archive's name."""
+        return self._signature(text.strip()) is not None
 
     def _pages(self, part: str) -> Optional[tuple]:
         m = self.part_res[0][1].match(part)
@@ -392,15 +398,16 @@ class CitationParser:
     # ------------------------------------------------------------------ segment
     def bare_leaves(self, text: str) -> List[Tuple[str, int, int]]:
         """ "... zu erörtern. Bl. 41.", "Übersetzung der Gesandtschaft, Bl. 47–49; das Konzept in AAN, ...": leaves
-        with no file, as (pages, start, end); only folio words archives use ("Bl.", "л.", "k."), opening a
-        sentence or after a comma, and ending at a full stop, a semicolon or the end."""
+        with no file, as (pages, start, end); only folio words archives use ("Bl.", "л.", "k.", "ff."), opening
+        a sentence (in capitals, or the paragraph) or after a comma, and ending at a full stop, a semicolon or
+        the end."""
         if self.archival_pages_re is None:
             return []
         out = []
         for m in re.finditer(r"(?:^|(?<=[.:;,]\s))(?=\S)", text):
             rest = text[m.start():]
-            if not self.archival_pages_re.match(rest) or not rest[:1].isupper():
-                continue
+            if not self.archival_pages_re.match(rest) or not (rest[:1].isupper() or m.start() == 0):
+                continue  # (an entry may open with its lower-case folios: "ff. 1–6. Record of a conversation ...")
             pages = self._pages(rest)
             if pages is not None and re.match(r"\s*(?:[.;]\s|[.;]?\s*$)", rest[pages[1]:]):
                 out.append((pages[0], m.start(), m.start() + pages[1]))
@@ -450,6 +457,8 @@ class CitationParser:
         Berlinie" -> "Ambasada RP w Berlinie"; a header naming two ("FO 371 ... CAB 23") or a file
         ("R 43 I/130") gives none.
         """
+        if self.identifier_re is not None:
+            text = self.identifier_re.sub("", text)  # "Collection Number: XX010": the catalogue's number, no fond
         found = {self._holding(part) for part in re.split(r"[,;:()]|\.\s+(?=[A-ZÀ-ŽА-ЯЁ])", text)}
         found.discard(None)
         return found.pop() if len(found) == 1 and "" not in found else None
@@ -545,8 +554,10 @@ class CitationParser:
                 return None
             eid = chosen.pop()
         else:
-            if any((c.get("archive") or {}).get("entity_id") not in ids for c in citations):
+            if any((c.get("archive") or {}).get("entity_id") not in ids | {None} for c in citations):
                 return None  # the header cites more than its own archive: no default
+            # (a signature without an archive, "Repository: British Library. Reference: Add MS 48922–48954",
+            # is the header's own)
             eid = archives[0][2]
         mentions = [a for a in archives if a[2] == eid]
         held = {(c["fond"], c.get("opis")) for c in citations
@@ -948,7 +959,9 @@ class CitationComponent:
         entry_volume: Optional[dict] = None  # the file of the header's archive the last entry cited
         heading_box: Optional[str] = None  # the box the last series heading gave ("... Box 17.")
         ents = list(doc.ents)  # doc.ents walks every token: once per document, not per segment
-        archives = [e for e in ents if e.label_ == "ARCHIVE"]
+        # a signature the NER took for an archive it does not know ("is in Add MS 48926, ff. 88–91") is a file
+        archives = [e for e in ents if e.label_ == "ARCHIVE" and not (
+            not _known(e._.entity_id or e.kb_id_ or None) and self.parser.is_signature(e.text))]
         # places the linker knows ("Essen", "Freiburg"); a name it does not ("Botschaft Tokio") may be a fond
         places_all = [(e.start_char, e.text) for e in ents if e.label_ == "LOC" and _known(e.kb_id_)]
         orgs_all = [(e.start_char, e.end_char) for e in ents if e.label_ == "ORG"]

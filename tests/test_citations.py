@@ -371,6 +371,20 @@ def test_calendar_header_implies_archive(rule_nlp):
       "Other copies: RGASPI, f. 275, op. 1, d. 98, l. 4; d. 99, l. 1."],
      [("hoover_archives", None, None, "Box 16, Folder 5", None), ("rgaspi", "275", "1", "98", "4"),
       ("rgaspi", "275", "1", "99", "1")]),
+    # a British Library volume cited without the library; the header's range of volumes cites nothing; an
+    # entry opening with its folios alone is in the volume the entry before cited
+    ("Papers of Lord D'Abernon. Repository: British Library, London. Reference: Add MS 48922–48954.",
+     ["Add MS 48928. Records of conversations, 1921–1922. 146 folios.",
+      "ff. 1–6. Record of a conversation with Wirth, Berlin, 11 May 1921.",
+      "Add MS 48929, ff. 5–9: record of a conversation with Stresemann, 2 Sept. 1923."],
+     [("british_library", "Add MS", None, "48928", None), ("british_library", "Add MS", None, "48928", "1–6"),
+      ("british_library", "Add MS", None, "48929", "5–9")]),
+    # a register's collection number is no fond of its boxes; a heading after the folder ends it
+    ("Register of the Russia. Posol'stvo (U.S.) records. Collection Number: XX010. Repository: Hoover Institution "
+     "Archives, Stanford, California.",
+     ["Box 1, Folder 3. Correspondence with Bakhmeteff, 1921–1923.",
+      "Box 96, Folder 4. Émigré politics. Letter from Avksentiev to Ughet, Paris, 7 March 1925."],
+     [("hoover_archives", None, None, "Box 1, Folder 3", None), ("hoover_archives", None, None, "Box 96, Folder 4", None)]),
 ])
 def test_calendar_entries_without_the_archive_name(rule_nlp, header, entries, expected):
     """A calendar or finding aid names its archive once; its entries cite files, volumes and boxes."""
@@ -765,3 +779,16 @@ def test_a_header_that_names_copies_elsewhere_gives_its_first_archive_and_fond(r
     doc = rule_nlp("Обзор документов. Архив внешней политики Российской Федерации (АВП РФ), фонд 0122, и РГАСПИ, "
                    "ф. 17, оп. 162.\n\n№ 1. Телеграмма Войкова Чичерину, 16 мая 1926 г. Оп. 10, п. 25, д. 1, л. 3–4.")
     assert ("avprf", "0122", "10", "п. 25, д. 1", "3–4") not in [_key(c) for c in doc._.citations]
+
+
+def test_a_signature_the_ner_took_for_an_unknown_archive_is_a_file_of_the_header_archive(rule_nlp):
+    """ "... is in Add MS 48926, ff. 88–91": the volume, tagged ARCHIVE by a model that never saw one, is cited
+    in the header's archive."""
+    doc = rule_nlp("Papers of Lord D'Abernon. Repository: British Library, London.\n\n"
+                   "Add MS 48929, ff. 5–9: record of a talk; the letter on it is in Add MS 48926, ff. 88–91.")
+    start = doc.text.index("Add MS 48926")
+    span = doc.char_span(start, start + len("Add MS 48926"), label="ARCHIVE")
+    doc.ents = [e for e in doc.ents if e.end <= span.start or e.start >= span.end] + [span]
+    doc = rule_nlp.get_pipe("citations")(doc)
+    assert [_key(c) for c in doc._.citations] == [("british_library", "Add MS", None, "48929", "5–9"),
+                                                  ("british_library", "Add MS", None, "48926", "88–91")]
