@@ -794,7 +794,11 @@ class CitationParser:
                                and not (self.is_book_reference(text[s:s + consumed]) and "," not in (cite["delo"] or ""))
                                # "РГАСПИ, ф. 17, ...; экземпляр полпредства: Оп. 10, п. 25, д. 5": a capital keyword
                                # opens a citation of its own, in the header's fond
-                               and not (header_fond and text[s:s + 1].isupper())]
+                               and not (header_fond and text[s:s + 1].isupper())
+                               # "RGASPI, f. 17, op. 3, d. 218, l. 2; the copy received in London: d. 226": a copy
+                               # the entry locates after another archive's file is in the calendar's own fond
+                               and not (header_fond and text[c["end"]:s].rstrip().endswith(":") and
+                                        (c.get("archive") or {}).get("entity_id") != default_archive["entity_id"])]
             if consumed and not nearby and cite["fond"] is None and cite["opis"] and default_archive is None:
                 # 'RGASPI, fond 17, op. 3, d. 483; the draft is in the "special file": op. 162, d. 2': an opis
                 # without its fond is one of the fond cited just before it
@@ -815,8 +819,8 @@ class CitationParser:
                 (by_signature and default_archive is not None and cite["delo"]) or \
                 (default_archive is not None and cite["delo"] and (cite["pages"] or cite["opis"] or
                                                                  self.container_re.match(cite["delo"])) and
-                 (cite["opis"] or not BOOK_PAGES_RE.search(text[s:s + consumed])))
-            # "printed in DVP, vol. 3, p. 75" is a book; "op. 10, p. 101, d. 3" (a folder) is no book's
+                 (cite["opis"] or s in folder_at or not BOOK_PAGES_RE.search(text[s:s + consumed])))
+            # "printed in DVP, vol. 3, p. 75" is a book; "op. 10, p. 101, d. 3" or "...: p. 2, d. 1" (a folder) no book's
             if consumed and ok and default_archive is not None and cite["fond"] is None:
                 if n0 is not None:
                     cite["fond"], cite["start"] = re.sub(r"\s+", " ", text[n0:s]).strip().rstrip(","), n0

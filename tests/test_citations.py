@@ -379,6 +379,15 @@ def test_calendar_header_implies_archive(rule_nlp):
       "Add MS 48929, ff. 5–9: record of a conversation with Stresemann, 2 Sept. 1923."],
      [("british_library", "Add MS", None, "48928", None), ("british_library", "Add MS", None, "48928", "1–6"),
       ("british_library", "Add MS", None, "48929", "5–9")]),
+    # a copy the entry locates after another archive's file ("...; the copy received in London: d. 226") is in
+    # the calendar's own fond, a lower-case folder too
+    ("Calendar of documents. AVPRF, Moscow, fond 0122 (Referentura po Pol'she), opis 5.",
+     ["7. Karakhan to Skirmunt, Warsaw, 18 Sept. 1921. Note. Copy in RGASPI, f. 159, op. 2, d. 41, l. 5; the "
+      "legation's draft with corrections in Karakhan's hand: p. 2, d. 1, ll. 9–14.",
+      "13. Extract from the protocol of the Politburo, 20 Oct. 1921. RGASPI, f. 17, op. 3, d. 218, l. 2; the copy "
+      "received in Warsaw: d. 226, l. 1."],
+     [("rgaspi", "159", "2", "41", "5"), ("avprf", "0122", "5", "p. 2, d. 1", "9–14"),
+      ("rgaspi", "17", "3", "218", "2"), ("avprf", "0122", "5", "226", "1")]),
     # a register's collection number is no fond of its boxes; a heading after the folder ends it
     ("Register of the Russia. Posol'stvo (U.S.) records. Collection Number: XX010. Repository: Hoover Institution "
      "Archives, Stanford, California.",
