@@ -370,7 +370,9 @@ class CitationParser:
         if not consumed:
             named = {"fond": None, "opis": None, "delo": None, "pages": None}
             n = self._parse_parts(rest, named, named_ok=True)
-            if n and named["fond"] and named["delo"] and not self.is_book_reference(rest[:n]):
+            # ("ibid., Nachlass Brockdorff-Rantzau, Bd. 14": a Nachlass's volume, though "Bd." may be a book's)
+            if n and named["fond"] and named["delo"] and (
+                    not self.is_book_reference(rest[:n]) or any(rx.search(named["fond"] + ",") for rx in self.named_fonds)):
                 return named, n
         return fresh, consumed
 

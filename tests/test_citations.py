@@ -801,3 +801,13 @@ def test_a_signature_the_ner_took_for_an_unknown_archive_is_a_file_of_the_header
     doc = rule_nlp.get_pipe("citations")(doc)
     assert [_key(c) for c in doc._.citations] == [("british_library", "Add MS", None, "48929", "5–9"),
                                                   ("british_library", "Add MS", None, "48926", "88–91")]
+
+
+def test_an_ibid_naming_a_nachlass_volume_and_an_ibid_after_a_book(rule_nlp):
+    """ "ibid., Nachlass Brockdorff-Rantzau, Bd. 14": the Nachlass's volume in the same archive ("Bd." is not a
+    book's there); the "ibid., p. 164" after a book that follows is the book's."""
+    doc = rule_nlp("12 Brockdorff-Rantzau to AA, Moscow, 14 Sept. 1925, PA AA, R 94432, Bl. 31–33; Dirksen's letter is "
+                   "among the ambassador's papers, ibid., Nachlass Brockdorff-Rantzau, Bd. 14, Bl. 220–221. See also "
+                   "Gustav Hilger, Wir und der Kreml (Frankfurt am Main, 1955), pp. 160–162; ibid., p. 164.")
+    assert [_key(c) for c in doc._.citations] == [("pa_aa", None, None, "R 94432", "31–33"),
+                                                  ("pa_aa", "Nachlass Brockdorff–Rantzau", None, "14", "220–221")]
