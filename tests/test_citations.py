@@ -810,4 +810,4 @@ def test_an_ibid_naming_a_nachlass_volume_and_an_ibid_after_a_book(rule_nlp):
                    "among the ambassador's papers, ibid., Nachlass Brockdorff-Rantzau, Bd. 14, Bl. 220–221. See also "
                    "Gustav Hilger, Wir und der Kreml (Frankfurt am Main, 1955), pp. 160–162; ibid., p. 164.")
     assert [_key(c) for c in doc._.citations] == [("pa_aa", None, None, "R 94432", "31–33"),
-                                                  ("pa_aa", "Nachlass Brockdorff–Rantzau", None, "14", "220–221")]
+                                                  ("pa_aa", "Nachlass Brockdorff-Rantzau", None, "14", "220–221")]
