@@ -868,11 +868,18 @@ class EventExtractor:
             return None
         before = [m for m in mentions if m.end <= cue.i]
         after = [m for m in mentions if m.start > cue.i]
-        if not before or not after or after[0].start != cue.i + 1:
+        if not before or not after:
+            return None
+        gap = doc[cue.i + 1:after[0].start]
+        # "Chicherin to the Politburo, ...", "Chicherin to the Estonian envoy, Ado Birk, Moscow, 5 May 1922.": an
+        # article, or a description in apposition before the addressee's name
+        if len(gap) and not (gap[0].lower_ in self._cue("determiners") and (
+                len(gap) == 1 or (len(gap) <= 5 and gap[-1].text == "," and
+                                  all(t.is_alpha or t.text == "-" for t in gap[:-1])))):
             return None
         senders = coordinated(doc, before[-1], before, joiners, forward=False)[::-1]
         recipients = coordinated(doc, after[0], after, joiners)
-        covered = {k for m in senders + recipients for k in range(m.start, m.end)}
+        covered = {k for m in senders + recipients for k in range(m.start, m.end)} | {t.i for t in gap}
         # "..., 8 Oct. 1921, copy to Lenin.", "with copies to Lenin and Trotsky": the copies of the document
         copy = next((t for t in head if t.i >= recipients[-1].end and t.lower_ in self._cue("cc_cues")), None)
         cc: List[Mention] = []

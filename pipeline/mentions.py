@@ -133,6 +133,8 @@ class MentionResolver:
         self.subordinators = set(rules.get("subordinators", []))
         self.clause_auxiliaries = set(rules.get("clause_auxiliaries", []))
         self.role_cues = set(rules.get("role_cues", []))
+        self.role_qualifiers = set(rules.get("role_qualifiers", []))
+        self.role_verbs = set(rules.get("role_verbs", []))
         self.org_nouns = set(rules.get("organisation_nouns", []))
         self.appointing_verbs = set(rules.get("appointing_verbs", []))
         self.titles = set(rules.get("title_words", []))
@@ -464,12 +466,14 @@ class MentionResolver:
 
     def _add_role_after_as(self, cue, holders: dict) -> None:
         """ "Krestinsky, who had succeeded Kopp as plenipotentiary", "he went to Paris as ambassador": the role
-        after "as" is the clause's subject's; after an appointing verb, its object's ("Lenin sent Kopp as envoy")."""
+        after "as" is the clause's subject's; after an appointing verb, its object's ("Lenin sent Kopp as envoy");
+        after a role verb, the name's right before it ("Chicherin became acting commissar")."""
         doc = self.doc
         k = cue.i + 1
         while k < len(doc) and k - cue.i <= 3 and doc[k].lower_ not in self.roles and \
-                (doc[k].lower_ in self.determiners or doc[k].is_title) and not doc[k].ent_type_:
-            k += 1
+                (doc[k].lower_ in self.determiners or doc[k].is_title or doc[k].lower_ in self.role_qualifiers) \
+                and not doc[k].ent_type_:
+            k += 1  # "as the Soviet envoy", "became acting commissar"
         if k >= len(doc) or doc[k].lower_ not in self.roles or doc[k].ent_type_:
             return
         lo = max((t.i + 1 for t in doc[max(0, cue.i - 25):cue.i] if t.text in (";", ".", ":")), default=max(0, cue.i - 25))
@@ -479,6 +483,10 @@ class MentionResolver:
         last = persons[-1]
         if last.start > 0 and doc[last.start - 1].lower_ in self.appointing_verbs:
             holder = last
+        elif cue.lower_ in self.role_verbs:
+            if last.end != cue.i:
+                return
+            holder = last  # "Chicherin became acting commissar": the one right before the verb
         else:
             holder = next((e for e in persons if not self.governed(e.start)), None)
             rel = next((t for t in doc[lo:cue.i] if t.lower_ in RELATIVE_WORDS), None)

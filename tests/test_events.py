@@ -961,3 +961,16 @@ def test_an_entry_formula_names_the_writer_and_addressee_of_the_document_after_i
     comms = [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"]
     assert [_core(ev) for ev in comms] == [("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"])]
     assert [a["text"] for a in comms[0]["cc"]] == ["Lenin"] and comms[0]["date"]["value"] == "1921-10-08"
+
+
+@pytest.mark.parametrize("entry, recipient", [
+    ("34. Chicherin to the Politburo, Moscow, 9 Dec. 1924. Letter. Asks the Central Committee to act.", "Politburo"),
+    ("23. Kopp to the German foreign minister, Maltzan, Berlin, 5 May 1922. Note. Protests against the raid.",
+     "Maltzan"),
+])
+def test_an_entry_formula_with_an_article_or_an_apposition_before_the_addressee(rule_nlp, entry, recipient):
+    """ "Chicherin to the Politburo, ...", "Chicherin to the Estonian envoy, Ado Birk, ...": an article, or a
+    description in apposition, between the cue and the addressee's name."""
+    doc = rule_nlp("Calendar of documents.\n\n" + entry)
+    assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
+            for ev in doc._.events] == [("COMMUNICATION", ["Chicherin" if "Chicherin" in entry else "Kopp"], [recipient])]

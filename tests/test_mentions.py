@@ -298,3 +298,11 @@ def test_the_mission_is_the_organisation_named_before_with_that_word(rule_nlp):
                    "that the talks would go on.")
     ev = _only(doc, "COMMUNICATION")
     assert [(a["text"], a["via"]["text"]) for a in ev["recipient"]] == [("Allied Military Mission", "the mission")]
+
+
+def test_a_person_who_became_the_holder_of_a_role_is_its_description_afterwards(rule_nlp):
+    """ "Chicherin became acting commissar": "the commissar" later is Chicherin, not Trotsky introduced before."""
+    doc = rule_nlp("In 1917 Trotsky, the new people's commissar for foreign affairs, set a condition. When Trotsky left, "
+                   "Chicherin became acting commissar in March 1918. The commissar wrote to Kopp on 12 May 1923.")
+    ev = _only(doc, "COMMUNICATION")
+    assert _args(ev, "sender") == [("Chicherin", "description")]
