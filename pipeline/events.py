@@ -242,6 +242,8 @@ class EventExtractor:
             nxt = next((t for t in doc[i + 1:i + 4] if t.lower_ not in fillers), None)
             if nxt is not None and f"{tok.lower_} {nxt.lower_}" in objects:
                 continue  # "refusing to meet the conditions", "met with resistance": no meeting
+            if tok.lower_ in self._cue("object_verbs") and self._thing_received(doc, i):
+                continue  # "received full executive power from Ebert", "received the British draft": no meeting
             if lex.get(tok.lower_, {}).get("compound") and not tok.text[0].isupper():
                 continue  # German nouns are capitalised: "beschreiben" is no letter
             cased = lex.get(tok.lower_, {}).get("cased")
@@ -254,6 +256,27 @@ class EventExtractor:
             self._resolver = resolver  # for the subject of a shared verb phrase
             lo, hi = bisect.bisect_left(ent_starts, sent.start), bisect.bisect_left(ent_starts, sent.end)
             yield sent, tok, [e for e in ents[lo:hi] if e.end <= sent.end], resolver
+
+    def _thing_received(self, doc: Doc, i: int) -> bool:
+        """Whether the object of "received" is a thing, a lower-case noun no name or description stands for
+        ("received the British draft", "received full executive power"), rather than a person ("received him",
+        "received the ambassador", "received the two men", "was received by Lenin")."""
+        if i > 0 and doc[i - 1].lower_ in self._cue("passive_auxiliaries") | {"was", "were", "been", "being", "be"}:
+            return False  # "was received that morning by Briand"
+        fillers = self._cue("not_before_skip") | self._cue("determiners")
+        k = i + 1
+        while k < min(len(doc), i + 5) and not doc[k].ent_type_ and (
+                doc[k].lower_ in fillers or doc[k].like_num or
+                (doc[k].is_title and doc[k].lower_ not in self._titles())):
+            k += 1  # "the", "full", "the British", "two"
+        if k >= len(doc) or doc[k].ent_type_ or not doc[k].is_alpha or not doc[k].is_lower:
+            return False
+        people = self._cue("role_words") | self._cue("prepositions") | self._titles() | self._cue("organisation_nouns")
+        people |= {w for ws in self.rules.get("pronoun_kinds", {}).values() for w in ws}
+        groups = self.rules.get("groups", {})
+        people |= set(groups.get("nouns", [])) | set(groups.get("alone", [])) | set(groups.get("numbers", {}))
+        people |= self._cue("object_verb_people")
+        return doc[k].lower_ not in people
 
     def _compound_hashes(self, doc: Doc, lower: numpy.ndarray, lex: Dict[str, dict]) -> List[int]:
         """German compounds whose last part is a document noun ("Privatbrief", "Antworttelegramm"): the
@@ -856,7 +879,8 @@ class EventExtractor:
 
     def _formula_heading(self, doc, sent, recipient_cues, joiners) -> Optional[tuple]:
         """(senders, recipients, date, place, copies) of a calendar entry's formula standing alone before `sent`
-        in its paragraph ("14. Kopp to Chicherin, Berlin, 2 March 1921, copy to Lenin."), or None."""
+        in its paragraph ("14. Kopp to Chicherin, Berlin, 2 March 1921, copy to Lenin.", after its number or its
+        box and folder: "Box 2, Folder 3. Bakhmeteff to Lansing, Washington, 13 Nov. 1917."), or None."""
         lo = self._paragraph_start(doc, sent, 30)
         if lo is None or lo == sent.start:
             return None
@@ -891,8 +915,9 @@ class EventExtractor:
         dates = [e for e in head.ents if e.label_ == "DATE"]
         places = [e for e in head.ents if e.label_ == "LOC" and e.start >= recipients[-1].end]
         covered |= {k for e in dates + places for k in range(e.start, e.end)}
+        labels = self._cue("entry_labels")
         if any(not (t.i in covered or t.is_space or t.is_punct or t.i == cue.i or
-                    (t.like_num and t.i < senders[0].start)) for t in head):
+                    ((t.like_num or t.lower_ in labels) and t.i < senders[0].start)) for t in head):
             return None  # more than a formula: a sentence of the entry's text
         return senders, recipients, (dates[0] if dates else None), (places[0] if places else None), cc
 

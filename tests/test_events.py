@@ -974,3 +974,28 @@ def test_an_entry_formula_with_an_article_or_an_apposition_before_the_addressee(
     doc = rule_nlp("Calendar of documents.\n\n" + entry)
     assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
             for ev in doc._.events] == [("COMMUNICATION", ["Chicherin" if "Chicherin" in entry else "Kopp"], [recipient])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a thing received is no meeting; a person received, or one received by another, is
+    ("In 1923 Seeckt received full executive power from President Ebert on 9 November.", []),
+    ("On 12 Nov. 1921 Kopp received the British draft from Krasin.", []),
+    ("On 12 Nov. 1921 Kopp was received that morning by Lenin.", [("MEETING", ["Kopp", "Lenin"])]),
+    ("On 3 May 1921 Lenin received the ambassador, Kopp.", [("MEETING", ["Kopp", "Lenin"])]),
+    # letters of credence are no letters
+    ("On 27 Aug. 1921 Kopp presented his letters of credence to Lenin.", []),
+])
+def test_what_is_received_or_presented_decides_the_event(rule_nlp, text, expected):
+    doc = rule_nlp(text)
+    assert [(ev["type"], sorted(a["text"] for a in ev["sender"] + ev["recipient"] + ev["participant"]))
+            for ev in doc._.events] == expected
+
+
+def test_an_entry_formula_after_its_box_and_folder(rule_nlp):
+    """ "Box 2, Folder 3. Bakhmeteff to Lansing, Washington, 13 Nov. 1917. Note stating ...": the register's
+    label before the formula."""
+    doc = rule_nlp("Register of the records. Hoover Institution Archives.\n\nBox 2, Folder 3. Kopp to Lenin, Berlin, "
+                   "13 Nov. 1921. Note stating that the mission will continue.\n\nIbid., Folder 5. Kopp to Chicherin, "
+                   "Berlin, 20 Nov. 1921. Letter on the same subject.")
+    assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
+            for ev in doc._.events] == [("COMMUNICATION", ["Kopp"], ["Lenin"]), ("COMMUNICATION", ["Kopp"], ["Chicherin"])]
