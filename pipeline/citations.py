@@ -43,7 +43,8 @@ NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?=[a-zа-яё])[^
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 FILE_CODE_RE = re.compile(r"\d+(?:\.\d+)+(?:[-–]\d+)?")  # a dotted classification number ("1.2.1.9-5")
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
-BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s))\s*(?:(?:and|und|et|i|и)\s+)?(?P<part>(?:[^,;:().]|\.(?!\s+[A-ZÀ-ŽА-ЯЁ]))+)")
+BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s)|(?<=[.!?][\"”’']\s))\s*(?:(?:and|und|et|i|и)\s+)?"
+                         r"(?P<part>(?:[^,;:().]|\.(?![\"”’']?\s+[A-ZÀ-ŽА-ЯЁ]))+)")  # (or after a quotation's end: '... not to." FO 371/11793')
 # a signature after "in" or "see" inside a part: "copy in FO 688/26, f. 3", "for the discussion see CAB 23/46"
 IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в|see|cf\.|vgl\.|siehe|zob\.|por\.|см\.)\s+(?=(?P<part>[^,;:().\s][^,;:()]*))")
 # a signature after a footnote mark that ends a sentence: "... recommending acceptance.1 R 31489, Bl. 88–95"
@@ -569,6 +570,12 @@ class CitationParser:
             fond, opis = held.pop()  # "RGASPI, Moscow, fond 495 (records of the ECCI)"; "Ф. 495 (...), оп. 123"
         elif not held and not any(c.get("fond") for c in citations):
             fond = self.header_fond(text) or fonds_before.get(eid)
+        if fond and not opis:
+            # "Fond 159: Georgy Vasilyevich Chicherin (1872–1936). Opis 2: Correspondence ...": the fond and its
+            # one opis, each with a title of its own
+            found = {m.group("v").strip() for m in (self.part_res[2][1].match(part.strip())
+                                                     for part in re.split(r"[,;:()]|\.\s+", text)) if m}
+            opis = found.pop() if len(found) == 1 else None
         return {"entity_id": eid, "canonical": mentions[0][3], "fond": fond, "opis": opis}
 
     def _fonds_before(self, archives: List[tuple], text: str) -> Dict[str, str]:
@@ -821,7 +828,11 @@ class CitationParser:
                 (by_signature and default_archive is not None and cite["delo"]) or \
                 (default_archive is not None and cite["delo"] and (cite["pages"] or cite["opis"] or
                                                                  self.container_re.match(cite["delo"])) and
-                 (cite["opis"] or s in folder_at or not BOOK_PAGES_RE.search(text[s:s + consumed])))
+                 (cite["opis"] or s in folder_at or not BOOK_PAGES_RE.search(text[s:s + consumed]))) or \
+                (default_archive is not None and header_fond and cite["delo"] and not text[:s].strip() and
+                 text[s:s + 1].isupper() and text[s + consumed:s + consumed + 1] == ".")
+            # ("File 41. Letters from Chicherin to Krestinsky, 1922–1925. 84 ll.": an entry opening with its file,
+            # though it gives no leaves; "Bd. 3: Korrespondenz ..." heads the items below instead)
             # "printed in DVP, vol. 3, p. 75" is a book; "op. 10, p. 101, d. 3" or "...: p. 2, d. 1" (a folder) no book's
             if consumed and ok and default_archive is not None and cite["fond"] is None:
                 if n0 is not None:

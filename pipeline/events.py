@@ -803,11 +803,13 @@ class EventExtractor:
                     recipient = coordinated(doc, m, before, joiners)
                     break
         last = prior[-1] if prior else None
-        if len(sender) == 1 and sender[0].resolved and (sender[0].via or {}).get("kind") == "pronoun" and \
+        if len(sender) == 1 and sender[0].resolved and \
+                (sender[0].via or {}).get("kind") in ("pronoun", "description", "office") and \
                 not recipient and tok.lower_ in self._cue("reply_triggers") and last is not None and \
                 last["type"] == "COMMUNICATION" and last["recipient"] and self._just_before(doc, last, tok) and \
                 sender[0].entity_id in {a["entity_id"] for a in last["sender"]}:
-            # "Maisky's letter to Beatrice Webb ...; her reply of 9 May": the reply is the addressee's
+            # "Maisky's letter to Beatrice Webb ...; her reply of 9 May", "Cable from Avksentiev to Bakhmeteff ...;
+            # with the ambassador's reply": the reply is the addressee's
             sender = [_mention_of_arg(a, tok) for a in last["recipient"]]
         sender_ids = {m.entity_id for m in sender}
         recipient = [m for m in recipient if m.entity_id not in sender_ids]

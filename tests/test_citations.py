@@ -388,6 +388,17 @@ def test_calendar_header_implies_archive(rule_nlp):
       "received in Warsaw: d. 226, l. 1."],
      [("rgaspi", "159", "2", "41", "5"), ("avprf", "0122", "5", "p. 2, d. 1", "9–14"),
       ("rgaspi", "17", "3", "218", "2"), ("avprf", "0122", "5", "226", "1")]),
+    # a guide's fond and opis, each with its title; an entry opening with its file, with or without leaves
+    ("Russian State Archive of Socio-Political History (RGASPI), Moscow. Fond 159: Georgy Vasilyevich Chicherin "
+     "(1872–1936). Opis 2: Correspondence and official papers, 1886–1936. 74 files.",
+     ["File 4. Letters from Chicherin to his uncle, St Petersburg, 1891–1903. Ll. 1–57.",
+      "File 41. Letters from Chicherin to Krestinsky, Moscow, 1922–1925. 84 ll."],
+     [("rgaspi", "159", "2", "4", "1–57"), ("rgaspi", "159", "2", "41", None)]),
+    # a signature after a quotation that ends the entry's sentence
+    ("Calendar of Foreign Office documents. The National Archives, Kew, FO 371.",
+     ["8. Minute by Tyrrell for Chamberlain, 5 May 1926. Chamberlain's note: \"I agree.\" FO 371/11793, "
+      "C 5520/234/18, ff. 12–19.", "9. Erskine to Chamberlain, Warsaw, 10 May 1926. Ibid., f. 22."],
+     [("tna_kew", "FO 371", None, "11793", "12–19"), ("tna_kew", "FO 371", None, "11793", "22")]),
     # a register's collection number is no fond of its boxes; a heading after the folder ends it
     ("Register of the Russia. Posol'stvo (U.S.) records. Collection Number: XX010. Repository: Hoover Institution "
      "Archives, Stanford, California.",
