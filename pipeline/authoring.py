@@ -305,6 +305,7 @@ def main(argv: List[str]) -> int:
         print(main.__doc__)
         return 0 if argv else 2
     all_records, failures = [], 0
+    nlp = None
     for name in argv:
         if not Path(name).is_file():
             print(f"ERROR {name}: no such markup file", file=sys.stderr)
@@ -317,6 +318,18 @@ def main(argv: List[str]) -> int:
 
                 align_to_clean(records, clean(clean_from.read_text(encoding="utf-8")))
         except MarkupError as e:
+            print(f"ERROR {e}", file=sys.stderr)
+            failures += 1
+            continue
+        # the spans must fall on the project tokeniser's token boundaries, as `convert` will require
+        from .corpus import CorpusError, Record, build_doc
+        from .training import blank_from_config
+
+        if nlp is None:
+            nlp = blank_from_config(Path(__file__).resolve().parent.parent / "configs" / "default.cfg")
+        try:
+            build_doc(nlp, [Record(Path(name), k + 1, r) for k, r in enumerate(records)])
+        except CorpusError as e:
             print(f"ERROR {e}", file=sys.stderr)
             failures += 1
             continue

@@ -120,3 +120,20 @@ def test_a_bracket_before_punctuation_is_its_own_token(nlp):
     # spaCy's emoticon exceptions would glue "):" and ");" into one token, so no span could end at the bracket
     assert [t.text for t in nlp("Политбюро ЦК РКП(б): решение (1922); see")] == [
         "Политбюро", "ЦК", "РКП(б", ")", ":", "решение", "(", "1922", ")", ";", "see"]
+
+
+def test_markup_command_names_a_span_off_the_tokens_and_writes_nothing(tmp_path, capsys):
+    """ "([[1880|DATE|1880|year]]–[[1930|DATE|1930|year]])": the tokeniser keeps "1880–1930" whole, so the
+    check fails now rather than at `convert`."""
+    from pipeline.authoring import main
+
+    src = tmp_path / "p1.txt"
+    src.write_text("@doc p1 biography\n@entity kopp PERSON Viktor Kopp\n\n[[Kopp|PERSON|kopp]] ([[1880|DATE|1880|year]]–[[1930|DATE|1930|year]]) "
+                   "was a diplomat.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main([str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "p1.txt" in err and "'1880' does not fall on token boundaries" in err and not out.exists()
+    src.write_text("@doc p1 biography\n@entity kopp PERSON Viktor Kopp\n\n[[Kopp|PERSON|kopp]] ([[1880–1930|DATE|1880/1930|interval]]) was a "
+                   "diplomat.\n", encoding="utf-8")
+    assert main([str(src), "--out", str(out)]) == 0 and out.exists()
