@@ -159,7 +159,8 @@ class CitationParser:
         # a file keyword, or a folder before one ("p. 1, d. 6", the AVPRF's папка)
         self.start_kw = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:(?:{kw['fond']}|{kw['opis']}|{kw['delo']})\s*\d|"
                                    rf"(?:{kw['pages']})\s*\d+\s*[,.]\s*(?:{kw['delo']})\s*\d)", re.U)
-        self.pub_re = re.compile(r"^\(\s*[^()\d,]+,\s*\d{4}\)$")
+        # "(London, 1983)", a journal volume's "(1962)"; not an item number, "(4286)"
+        self.pub_re = re.compile(r"^\(\s*(?:[^()\d,]+,\s*\d{4}|(?:1[5-9]|20)\d\d)\)$")
         field_kw = _alt([p for k in ("fond", "opis", "delo", "pages", "level") for p in fields.get(k, [])])
         self.keyword_re = re.compile(rf"^(?:{field_kw})$", re.U)
         # "Ф. 04. Оп. 13. Д. 45. Л. 23.": a full stop before a keyword and its number separates parts

@@ -822,3 +822,23 @@ def test_an_ibid_naming_a_nachlass_volume_and_an_ibid_after_a_book(rule_nlp):
                    "Gustav Hilger, Wir und der Kreml (Frankfurt am Main, 1955), pp. 160–162; ibid., p. 164.")
     assert [_key(c) for c in doc._.citations] == [("pa_aa", None, None, "R 94432", "31–33"),
                                                   ("pa_aa", "Nachlass Brockdorff-Rantzau", None, "14", "220–221")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a journal's volume and year after a name the NER may take for an archive: a book's pages, no citation
+    ("2 On the salon see O.-E. Schüddekopf, 'Karl Radek in Berlin', Archiv für Sozialgeschichte 2 (1962), "
+     "pp. 87–166.", []),
+    # a named collection written before its archive, with a comma
+    ("3 Bakhmeteff's reply is in the Bakhmeteff Papers, Bakhmeteff Archive, Columbia University, Box 8.",
+     [("bakhmeteff_archive", "Bakhmeteff Papers", None, "Box 8", None)]),
+    # an archive named as the source of a book's documents
+    ("4 Gorlov, Sovershenno sekretno, pp. 38–60, from the fonds of the RGASPI.", [("rgaspi", None, None, None, None)]),
+])
+def test_journals_named_collections_and_the_fonds_a_book_drew_on(rule_nlp, text, expected):
+    doc = rule_nlp(text)
+    if text.startswith("2 "):  # as a model that never saw the journal would tag it
+        start = doc.text.index("Archiv für")
+        span = doc.char_span(start, start + len("Archiv für Sozialgeschichte"), label="ARCHIVE")
+        doc.ents = [e for e in doc.ents if e.end <= span.start or e.start >= span.end] + [span]
+        doc = rule_nlp.get_pipe("citations")(doc)
+    assert [_key(c) for c in doc._.citations] == expected
