@@ -917,6 +917,16 @@ class EventExtractor:
         dates = [e for e in head.ents if e.label_ == "DATE"]
         places = [e for e in head.ents if e.label_ == "LOC" and e.start >= recipients[-1].end]
         covered |= {k for e in dates + places for k in range(e.start, e.end)}
+        # "Kopp to the NKID, Tokyo, the same day.", "..., night of 24/25 Dec. 1926.", "..., [undated, Dec. 1926].":
+        # a date given otherwise than by a date of its own
+        words = self._cue("formula_date_words")
+        covered |= {t.i for t in head if t.i >= recipients[-1].end and t.lower_ in words}
+        low = [t.lower_ for t in head]
+        for phrase in self.rules.get("anaphoric_dates", {}):
+            parts = phrase.split()
+            for k in range(len(low) - len(parts) + 1):
+                if low[k:k + len(parts)] == parts and head[k].i >= recipients[-1].end:
+                    covered |= set(range(head[k].i, head[k].i + len(parts)))
         labels = self._cue("entry_labels")
         if any(not (t.i in covered or t.is_space or t.is_punct or t.i == cue.i or
                     ((t.like_num or t.lower_ in labels) and t.i < senders[0].start)) for t in head):

@@ -999,3 +999,15 @@ def test_an_entry_formula_after_its_box_and_folder(rule_nlp):
                    "Berlin, 20 Nov. 1921. Letter on the same subject.")
     assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
             for ev in doc._.events] == [("COMMUNICATION", ["Kopp"], ["Lenin"]), ("COMMUNICATION", ["Kopp"], ["Chicherin"])]
+
+
+@pytest.mark.parametrize("entry", [
+    "11. Kopp to Chicherin, Berlin, the same day. Telegram summing up the conversation. Ibid., l. 11.",
+    "27. Kopp to Chicherin, Berlin, [undated, Dec. 1926]. Memorandum in Kopp's hand. Ibid., ll. 5–21.",
+    "28. Kopp to Chicherin, Berlin, late Dec. 1926. Memorandum in Kopp's hand. Ibid., ll. 5–21.",
+])
+def test_an_entry_formula_dated_otherwise_than_by_a_date(rule_nlp, entry):
+    """ "the same day", "[undated, Dec. 1926]", "late Dec. 1926": the formula's date in words."""
+    doc = rule_nlp("Calendar of documents. AVPRF, fond 0146, opis 8.\n\n" + entry)
+    assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
+            for ev in doc._.events] == [("COMMUNICATION", ["Kopp"], ["Chicherin"])]
