@@ -609,7 +609,11 @@ class EventExtractor:
         return self._cue("_joiners")
 
     def _verbal(self, tok) -> bool:
-        """A verb trigger, which takes its recipient as a direct object ("informed Chicherin")."""
+        """A verb trigger, which takes its recipient as a direct object ("informed Chicherin"); not a word that
+        is also a noun, opening its sentence in capitals before "from" ("Cables from Bakhmeteff to Maklakov")."""
+        if tok.is_title and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in self._cue("author_cues") and \
+                not any(t.is_alpha for t in tok.doc[tok.sent.start:tok.i]):
+            return False
         return tok.lower_ in self._cue("verb_triggers") or any(tok.lower_.endswith(x)
                                                                 for x in self.rules.get("verb_suffixes", []))
 
@@ -729,7 +733,9 @@ class EventExtractor:
             elif not verbal and bare < 2 and not (sender and recipient) and all(
                     not t.is_punct or in_words(doc, t.i, titles) or (t.i == i + 1 and t.text in ".:,")
                     for t in doc[i + 1:m.start]) and (
-                    m.start - i <= 3 or (sender and m.start - sender[-1].end <= 1)):
+                    m.start - i <= 3 or (sender and m.start - sender[-1].end <= 1)) and not (
+                    m.end < len(doc) and doc[m.end].lower_ in POSSESSIVE_MARKS and sender):
+                # (not the owner of what it is about: "Memorandum by Maklakov on Clemenceau's speech")
                 # "Telegram. Maiskii (Helsinki) to Litvinov": the heading of a calendar entry, its sender after it
                 # genitive and dative without preposition: "Письмо Мануильского ...", "Pismo Józefa Becka"
                 if not recipient and doc[m.end - 1].lower_.endswith(dative):
@@ -905,7 +911,9 @@ class EventExtractor:
             return None
         senders = coordinated(doc, before[-1], before, joiners, forward=False)[::-1]
         recipients = coordinated(doc, after[0], after, joiners)
-        covered = {k for m in senders + recipients for k in range(m.start, m.end)} | {t.i for t in gap}
+        # (with the words that join them: "Giers to Maklakov and Bakhmeteff, Rome, 20 Jan. 1921.")
+        covered = set(range(senders[0].start, senders[-1].end)) | set(range(recipients[0].start, recipients[-1].end)) | \
+            {t.i for t in gap}
         # "..., 8 Oct. 1921, copy to Lenin.", "with copies to Lenin and Trotsky": the copies of the document
         copy = next((t for t in head if t.i >= recipients[-1].end and t.lower_ in self._cue("cc_cues")), None)
         cc: List[Mention] = []

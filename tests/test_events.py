@@ -1011,3 +1011,20 @@ def test_an_entry_formula_dated_otherwise_than_by_a_date(rule_nlp, entry):
     doc = rule_nlp("Calendar of documents. AVPRF, fond 0146, opis 8.\n\n" + entry)
     assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
             for ev in doc._.events] == [("COMMUNICATION", ["Kopp"], ["Chicherin"])]
+
+
+@pytest.mark.parametrize("entry, expected", [
+    # recipients joined in the formula
+    ("Box 13, Folder 4. Kopp to Lenin and Trotsky, Berlin, 20 Jan. 1921. Cable proposing a council.",
+     ("COMMUNICATION", ["Kopp"], ["Lenin", "Trotsky"])),
+    # a trigger that is also a verb, as the noun opening an entry
+    ("Box 12, Folder 1. Cables from Kopp to Lenin on the German credits, Berlin, 1920–1921.",
+     ("COMMUNICATION", ["Kopp"], ["Lenin"])),
+    # the owner of what the document is about is not its addressee
+    ("Ibid., Folder 5. Memorandum by Kopp on Radek's speech of 23 December, sent to Lenin and Trotsky, Berlin, "
+     "27 Dec. 1920.", ("COMMUNICATION", ["Kopp"], ["Lenin", "Trotsky"])),
+])
+def test_register_entries_with_joined_addressees_a_noun_verb_and_a_topics_owner(rule_nlp, entry, expected):
+    doc = rule_nlp("Register of the records. Hoover Institution Archives.\n\n" + entry)
+    assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
+            for ev in doc._.events] == [expected]
