@@ -46,7 +46,7 @@ FILE_CODE_RE = re.compile(r"\d+(?:\.\d+)+(?:[-–]\d+)?")  # a dotted classifica
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s)|(?<=[.!?][\"”’']\s))\s*(?:(?:and|und|et|i|и)\s+)?"
                          r"(?P<part>(?:[^,;:().]|\.(?![\"”’']?\s+[A-ZÀ-ŽА-ЯЁ]))+)")  # (or after a quotation's end: '... not to." FO 371/11793')
 # a signature after "in" or "see" inside a part: "copy in FO 688/26, f. 3", "for the discussion see CAB 23/46"
-IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в|see|cf\.|vgl\.|siehe|zob\.|por\.|см\.)\s+(?=(?P<part>[^,;:().\s][^,;:()]*))")
+IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в|see|cf\.|vgl\.|siehe|zob\.|por\.|см\.|is|are)\s+(?=(?P<part>[^,;:().\s][^,;:()]*))")
 # a signature after a footnote mark that ends a sentence: "... recommending acceptance.1 R 31489, Bl. 88–95"
 MARK_PART_RE = re.compile(r"(?<=[.!?'’”])\d{1,2}\s+(?P<part>[^,;:()\s][^,;:()]*)")
 
@@ -413,7 +413,9 @@ class CitationParser:
             if not self.archival_pages_re.match(rest) or not (rest[:1].isupper() or m.start() == 0):
                 continue  # (an entry may open with its lower-case folios: "ff. 1–6. Record of a conversation ...")
             pages = self._pages(rest)
-            if pages is not None and re.match(r"\s*(?:[.;]\s|[.;]?\s*$)", rest[pages[1]:]):
+            if pages is not None and (re.match(r"\s*(?:[.;]\s|[.;]?\s*$)", rest[pages[1]:]) or
+                                      (m.start() == 0 and re.match(r"\s*:\s", rest[pages[1]:]))):
+                # (an entry opening with its leaves and a colon: "Bl. 6–12: letter from Seeckt to Hammerstein")
                 out.append((pages[0], m.start(), m.start() + pages[1]))
         return out
 

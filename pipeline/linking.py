@@ -129,6 +129,13 @@ def b_cubed(pred: Dict, gold: Dict) -> Dict[str, float]:
     return {"p": p, "r": r, "f": f, "false_merges": merges}
 
 
+# words that name a relative of someone ("his brother", "the son of"), so the name after them is named in passing
+KINSHIP_WORDS = frozenset({"brother", "brothers", "sister", "son", "sons", "daughter", "father", "mother", "wife",
+                           "husband", "widow", "uncle", "aunt", "nephew", "niece", "cousin", "grandson",
+                           "bruder", "sohn", "vater", "frau", "brat", "syn", "ojciec", "żona", "брат", "сын",
+                           "отец", "жена"})
+
+
 class _DocState:
     """What the document has named so far: surname key -> latest PERSON entity, entity -> last position."""
 
@@ -233,7 +240,13 @@ class EntityLinker:
             canonical = kb.entities[eid].canonical if eid in kb.entities else state.new_clusters.get(("canon", eid), surface)
         state.last_seen[eid] = state.pos
         if person is not None:
+            # a relative named in passing ("a younger brother of ... Vladimir Dmitrievich Nabokov") does not take
+            # the bare surname over from the one the text is about
+            kin = span is not None and not person.bare and any(
+                t.lower_ in KINSHIP_WORDS for t in span.doc[max(0, span.start - 8):span.start])
             for sk in surname_keys(person.surname):
+                if kin and state.surname.get(sk, eid) != eid:
+                    continue
                 state.surname[sk] = eid
             words = surface.split()
             first = compact_key(words[0]) if len(words) == 2 and words[0][:1].isupper() and "." not in words[0] else ""

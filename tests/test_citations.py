@@ -399,6 +399,13 @@ def test_calendar_header_implies_archive(rule_nlp):
      ["8. Minute by Tyrrell for Chamberlain, 5 May 1926. Chamberlain's note: \"I agree.\" FO 371/11793, "
       "C 5520/234/18, ff. 12–19.", "9. Erskine to Chamberlain, Warsaw, 10 May 1926. Ibid., f. 22."],
      [("tna_kew", "FO 371", None, "11793", "12–19"), ("tna_kew", "FO 371", None, "11793", "22")]),
+    # an entry opening with its leaves and a colon, in the volume the entry before cited; a volume after "is"
+    ("Findbuch. Bundesarchiv, Abteilung Militärarchiv, Freiburg, Nachlass Hammerstein (N 97).",
+     ["N 97/2. Correspondence with Seeckt, 1920–1926, Bl. 1–5.",
+      "Bl. 6–12: letter from Seeckt to Hammerstein on his first talks with Kopp, Berlin, summer 1921.",
+      "1 The report of the delegation, Moscow, Sept. 1929, is N 97/7, Bl. 40–52."],
+     [("bundesarchiv", "N 97", None, "2", "1–5"), ("bundesarchiv", "N 97", None, "2", "6–12"),
+      ("bundesarchiv", "N 97", None, "7", "40–52")]),
     # a register's collection number is no fond of its boxes; a heading after the folder ends it
     ("Register of the Russia. Posol'stvo (U.S.) records. Collection Number: XX010. Repository: Hoover Institution "
      "Archives, Stanford, California.",

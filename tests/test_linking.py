@@ -83,6 +83,11 @@ MUST_NOT_LINK = [
     ("Lev Kamenev went to London. Kamenev negotiated. Sergei Kamenev ordered plans. Kamenev was the commander.",
      [("Lev Kamenev", "PERSON"), ("Kamenev", "PERSON"), ("Sergei Kamenev", "PERSON"), ("Kamenev", "PERSON")],
      ["kamenev_lev", "kamenev_lev", "kamenev_sergei", "kamenev_sergei"]),
+    # a relative named in passing does not take the bare surname over from the one the text is about
+    ("Konstantin Nabokov was born in 1872, a younger brother of the jurist and Kadet leader Vladimir Nabokov. "
+     "In 1917 Nabokov went to London.",
+     [("Konstantin Nabokov", "PERSON"), ("Vladimir Nabokov", "PERSON"), ("Nabokov", "PERSON")],
+     ["nabokov_konstantin", "nabokov_vladimir", "nabokov_konstantin"]),
     ("Adolf Joffe headed the mission; decades later Adolf Hitler signed the pact. Hitler and Joffe never met.",
      [("Adolf Joffe", "PERSON"), ("Adolf Hitler", "PERSON"), ("Hitler", "PERSON"), ("Joffe", "PERSON")],
      ["joffe_adolf", "hitler_adolf", "hitler_adolf", "joffe_adolf"]),
