@@ -271,12 +271,7 @@ class EventExtractor:
             k += 1  # "the", "full", "the British", "two"
         if k >= len(doc) or doc[k].ent_type_ or not doc[k].is_alpha or not doc[k].is_lower:
             return False
-        people = self._cue("role_words") | self._cue("prepositions") | self._titles() | self._cue("organisation_nouns")
-        people |= {w for ws in self.rules.get("pronoun_kinds", {}).values() for w in ws}
-        groups = self.rules.get("groups", {})
-        people |= set(groups.get("nouns", [])) | set(groups.get("alone", [])) | set(groups.get("numbers", {}))
-        people |= self._cue("object_verb_people")
-        return doc[k].lower_ not in people
+        return doc[k].lower_ not in self._cue("_people_words")
 
     def _compound_hashes(self, doc: Doc, lower: numpy.ndarray, lex: Dict[str, dict]) -> List[int]:
         """German compounds whose last part is a document noun ("Privatbrief", "Antworttelegramm"): the
@@ -600,6 +595,13 @@ class EventExtractor:
                 cache[key] = self._cue("joiners") | self._cue("title_words") | self._cue("determiners")
             elif name == "_titles":
                 cache[key] = self._cue("title_words") | self._cue("role_words") | self._cue("determiners")
+            elif name == "_people_words":
+                # words that stand for someone received: roles, pronouns, groups ("the two men"), a visitor
+                groups = self.rules.get("groups", {})
+                cache[key] = self._cue("_titles") | self._cue("prepositions") | self._cue("organisation_nouns") | \
+                    self._cue("object_verb_people") | frozenset(
+                        w for ws in self.rules.get("pronoun_kinds", {}).values() for w in ws) | frozenset(
+                        list(groups.get("nouns", [])) + list(groups.get("alone", [])) + list(groups.get("numbers", {})))
             else:
                 cache[key] = frozenset(self.rules.get(name, []))
         return cache[key]
