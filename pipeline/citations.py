@@ -39,14 +39,15 @@ SEAT_RE = re.compile(r"^(?:w|we|in|im|в|во)\s+(.+)$")
 # "...; the copy forwarded to Chicherin, d. 776": a short description between a citation and the next file
 # "...; директива Политбюро полпреду от 20 марта: Ф. 17": or a colon; "Л. 2 (протокол ...); проект решения:
 # Д. 98": a gloss in brackets before it
-NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?=[a-zа-яё])[^.;:()]{0,60}[,:]\s*")
+# ("...; the copy in London, d. 5", "...; Krasin's telegram in reply, London, 20 Dec. 1920: d. 1741, l. 3")
+NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?:(?=[a-zа-яё])[^.;:()]{0,60}[,:]|[^;:()]{0,80}:)\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 FILE_CODE_RE = re.compile(r"\d+(?:\.\d+)+(?:[-–]\d+)?")  # a dotted classification number ("1.2.1.9-5")
 # where a bare signature may begin: after a separator or a full stop ("3 January 1923. R 28034k, Bl. 12")
 BOUNDARY_RE = re.compile(r"(?:^|(?<=[,;:(])|(?<=\.\s)|(?<=[.!?][\"”’']\s))\s*(?:(?:and|und|et|i|и)\s+)?"
                          r"(?P<part>(?:[^,;:().]|\.(?![\"”’']?\s+[A-ZÀ-ŽА-ЯЁ]))+)")  # (or after a quotation's end: '... not to." FO 371/11793')
 # a signature after "in" or "see" inside a part: "copy in FO 688/26, f. 3", "for the discussion see CAB 23/46"
-IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в|see|cf\.|vgl\.|siehe|zob\.|por\.|см\.|is|are)\s+(?=(?P<part>[^,;:().\s][^,;:()]*))")
+IN_PART_RE = re.compile(r"(?<=\s)(?:in|im|w|в|see|cf\.|vgl\.|siehe|zob\.|por\.|см\.|is now|are now|is|are)\s+(?=(?P<part>[^,;:().\s][^,;:()]*))")
 # a signature after a footnote mark that ends a sentence: "... recommending acceptance.1 R 31489, Bl. 88–95"
 MARK_PART_RE = re.compile(r"(?<=[.!?'’”])\d{1,2}\s+(?P<part>[^,;:()\s][^,;:()]*)")
 
@@ -102,7 +103,7 @@ class CitationParser:
         self.fond_page_re = re.compile(rf"^(?:{_alt(both)})\s*\d", re.U)
         # "f. 17 (Politburo), op. 3": the fond's name in brackets may stand between it and the opis
         self.next_file_re = re.compile(rf"^\s*(?:\([^()]*\))?[\s,.]*(?:{kw['opis']}|{kw['delo']})\s*\d", re.U)
-        self.level_re = re.compile(rf"^(?:{kw['level']})\s*\S*\d", re.U)
+        self.level_re = re.compile(rf"^(?:{kw['level']})\s*(?:[A-Z]{{1,3}}\s)?\S*\d", re.U)  # 'sign. R 136/2'
         containers = _alt(fields.get("containers", []))
         self.level_start = re.compile(rf"(?:^|(?<=[\s(,;:]))(?:{containers})\s*\d", re.U)
         folders = fields.get("folder_starts", [])
@@ -460,14 +461,19 @@ class CitationParser:
         """The one fond a calendar's or finding aid's header names, for entries that give only its files.
 
         "Nachlass Hans von Seeckt (N 247). Bundesarchiv ..." -> "N 247"; "AAN, zespół Ambasada RP w
-        Berlinie" -> "Ambasada RP w Berlinie"; a header naming two ("FO 371 ... CAB 23") or a file
-        ("R 43 I/130") gives none.
+        Berlinie" -> "Ambasada RP w Berlinie", "zespół Ministerstwo Spraw Zagranicznych (MSZ)" -> "MSZ"; a header
+        naming two ("FO 371 ... CAB 23") or a file ("R 43 I/130") gives none.
         """
         if self.identifier_re is not None:
             text = self.identifier_re.sub("", text)  # "Collection Number: XX010": the catalogue's number, no fond
         found = {self._holding(part) for part in re.split(r"[,;:()]|\.\s+(?=[A-ZÀ-ŽА-ЯЁ])", text)}
         found.discard(None)
-        return found.pop() if len(found) == 1 and "" not in found else None
+        if len(found) != 1 or "" in found:
+            return None
+        fond = found.pop()
+        # "zespół Ministerstwo Spraw Zagranicznych (MSZ)": the acronym the entries' citations go by
+        short = re.search(re.escape(fond) + r"\s*\(([A-ZÀ-ŽА-ЯЁ]{2,8})\)", text)
+        return short.group(1) if short else fond
 
     def _in_folder(self, before: Optional[str], delo: str) -> str:
         """The next file cited with its number alone stays in the folder of the file before it: "op. 19, p. 128,
@@ -583,9 +589,13 @@ class CitationParser:
 
     def _fonds_before(self, archives: List[tuple], text: str) -> Dict[str, str]:
         """{archive: fond} for the archives a header names right after one of their fonds ("zespół Ambasada RP
-        w Moskwie w Archiwum Akt Nowych (AAN)"), when each is named with one fond only."""
+        w Moskwie w Archiwum Akt Nowych (AAN)"), when each is named with one fond only. A sentence showing how
+        the entries are cited ("Preferred citation: [Identification of item], Box/Folder, X Papers, Hoover
+        Institution") names no fond of theirs."""
         found: Dict[str, set] = {}
         for a in archives:
+            if self.form_example_re is not None and self.form_example_re.search(SENTENCE_END_RE.split(text[:a[0]])[-1]):
+                continue
             before = text[max(0, a[0] - 80):a[0]]
             m = next((m for m in (rx.search(before) for rx in self.fond_before) if m), None)
             if m and a[2]:
@@ -1020,8 +1030,10 @@ class CitationComponent:
             if header_open and kind == "body" and self.parser.form_example_re is not None:
                 # "Items are cited by call number and item number in parentheses: bMS Russ 13.1 (4512).": the
                 # header shows how its entries are cited; that example cites no document
+                # ("Copies in the PA AA ... are cited with the name of the archive.": nor an archive it names alone)
                 found = [c for c in found if not self.parser.form_example_re.search(
-                    SENTENCE_END_RE.split(text[:c["start"]])[-1])]
+                    SENTENCE_END_RE.split(text[:c["start"]])[-1] + (SENTENCE_END_RE.split(text[c["start"]:])[0] if
+                                                                   not any(c.get(k) for k in FIELDS) else ""))]
             if header_open and kind == "body":
                 # the header: the first body paragraph that names an archive, one of the first two and
                 # before any entry ("Calendar of documents." / "Politisches Archiv ..., Berlin.")

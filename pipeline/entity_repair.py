@@ -352,10 +352,15 @@ class EntityRepair:
     def _day_at_paragraph_start(doc: Doc, ents: List[Span]) -> List[Span]:
         """A calendar entry opening with its date ("14 VIII 1921, Moskwa. — Telegram ..."): the NER, which
         mostly saw footnote numbers there, leaves the day out. In a body paragraph (not a footnote, whose
-        first number is its own) a day number before a date of month and year belongs to it."""
+        first number is its own) a day number before a date of month and year belongs to it, and the entry's
+        number before a date of its own does not ("3. 22.II.1924.", "4. 14 March 1924.")."""
         starts = {s["start"] for s in get_segments(doc) if s.get("kind") != "footnote"}
         out = []
         for e in ents:
+            if e.label_ == "DATE" and len(e) > 2 and e[0].is_digit and e[1].text == "." and e[0].idx in starts \
+                    and e[2].text[:1].isdigit() and any(not c.isdigit() for c in e[2].text):
+                # "3. 22.II.1924. Rakovsky to ...": the entry's number taken into the date that follows it
+                e = Span(doc, e.start + 2, e.end, label=e.label, kb_id=e.kb_id)
             if e.label_ == "DATE" and e.start > 0 and not e[0].is_digit and e[0].is_alpha and \
                     any(t.is_digit for t in e[1:]):
                 day = doc[e.start - 1]

@@ -1428,14 +1428,35 @@ class EventExtractor:
 
     def _dated_by_heading(self, doc, sent, tok, lex) -> bool:
         """Whether the entry's heading dates this trigger: the document that opens the entry ("— Telegram
-        Filipowicza do MSZ"), or the talk its record records ("Zapis rozmowy ministra Narutowicza z ...")."""
-        if self._opens_item(doc, sent, tok):
+        Filipowicza do MSZ"), the medium its formula names ("1. 2 February 1924. Rakovsky to Chicherin,
+        telegram, London."), or the talk its record records ("Zapis rozmowy ministra Narutowicza z ...")."""
+        if self._opens_item(doc, sent, tok) or self._formula_medium(doc, sent, tok):
             return True
         if lex.get(tok.lower_, {}).get("type") != "MEETING":
             return False
         first = next((t for t in doc[sent.start:tok.i] if t.is_alpha), None)
         return first is not None and first.lower_ in self._cue("record_nouns") and self._opens_item(doc, sent, first) \
             and not any(lex.get(t.lower_) for t in doc[first.i + 1:tok.i])
+
+    def _formula_medium(self, doc, sent, tok) -> bool:
+        """Whether the trigger is the medium that an entry's formula names after its correspondents, with
+        at most two words of its own before it ("Rakovsky to Chicherin, ciphered telegram, London, ...")."""
+        k, own = tok.i - 1, 0
+        while k >= sent.start and own < 2 and doc[k].is_alpha and doc[k].is_lower and not doc[k].ent_type_:
+            k, own = k - 1, own + 1
+        if k <= sent.start or doc[k].text != ",":
+            return False
+        recipient_cues = self._cue("recipient_cues")
+        small = self._joiners() | self._titles()
+        cue = named = False
+        for t in doc[sent.start:k]:
+            if t.ent_type_ in ("PERSON", "ORG"):
+                named = True
+            elif t.lower_ in recipient_cues and not t.ent_type_:
+                cue = True
+            elif not (t.is_punct or t.lower_ in small or (t.like_num and not named)):
+                return False
+        return cue and named
 
     def _topic_of_document(self, doc, tok, lo: int, lex) -> bool:
         """A meeting that a document is about: "Report from Dirksen to Bülow on a conversation with Voroshilov"."""
@@ -1537,6 +1558,12 @@ class EventExtractor:
             trailer = self._entry_trailer(doc, sent)
             if trailer is not None and trailer[1] is not None and trailer[0].start_char == date["start"]:
                 place = _arg(trailer[1])  # "№ 1. Телеграмма ... Варшава, 16 мая 1926 г.": where it was written
+        if place is None and tok.i + 2 < sent.end and doc[tok.i + 1].text == "," and \
+                self._formula_medium(doc, sent, tok):
+            # "Rakovsky to Chicherin, telegram, London, copies to Stalin.": where the formula says it was written
+            loc = next((e for e in sent_ents if e.label_ == "LOC" and e.start == tok.i + 2), None)
+            if loc is not None and (loc.end >= sent.end or doc[loc.end].text in (",", ".", ";")):
+                place = _arg(loc)
         if place is None and date is not None and date.get("start") is not None:
             # the formula of a calendar entry or a footnote: "Telegram from Dirksen to Bülow, Moscow, 1.10.1931"
             d0 = next((e for e in sent_ents if e.label_ == "DATE" and e.start_char == date["start"]), None)

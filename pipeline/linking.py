@@ -10,6 +10,7 @@ small bucket. Names the KB lacks get ``new:<compact key>``, the same in every
 document and run, and are clustered in the document by the same rules.
 """
 
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
@@ -145,6 +146,9 @@ class _DocState:
         self.first_word: Dict[str, str] = {}
         self.last_seen: Dict[str, int] = {}
         self.new_clusters: Dict[Tuple[str, str], str] = {}
+        # a name the KB lacks, then its acronym in brackets ("Archiv Ústavu T. G. Masaryka (AÚTGM)"): one entity
+        self.acronyms: Dict[Tuple[str, str], str] = {}
+        self.last_span: Optional[Tuple[int, str, str]] = None  # (end token, label, id) of the last linked span
         self.pos = 0
 
 
@@ -232,6 +236,8 @@ class EntityLinker:
             eid = self._lookup(surface, label, person, state, doc, span)
         if eid is None and person is not None and not person.bare:
             eid = self._earlier_new_person(person, state)
+        if eid is None and person is None:
+            eid = state.acronyms.get((label, surface)) or self._bracketed_acronym(surface, label, state, span)
         if eid is None:
             eid, canonical = self._new_id(surface, label, person, state)
             if person is not None:
@@ -239,6 +245,8 @@ class EntityLinker:
         else:
             canonical = kb.entities[eid].canonical if eid in kb.entities else state.new_clusters.get(("canon", eid), surface)
         state.last_seen[eid] = state.pos
+        if span is not None:
+            state.last_span = (span.end, label, eid)
         if person is not None:
             # a relative named in passing ("a younger brother of ... Vladimir Dmitrievich Nabokov") does not take
             # the bare surname over from the one the text is about
@@ -393,6 +401,23 @@ class EntityLinker:
                     state.new_clusters[("initial", prev)] = initial or first  # "Warski", then "Adolf Warski": A.
                     return prev
         return None
+
+    def _bracketed_acronym(self, surface, label, state, span) -> Optional[str]:
+        """The new entity just named, when this name is its acronym in brackets right after it: the initials of
+        its capitalised words or of all its words ("Archiv Ústavu T. G. Masaryka (AÚTGM)"). Later mentions of the
+        acronym follow."""
+        last = state.last_span
+        if span is None or last is None or last[1] != label or not last[2].startswith(self.new_prefix) or \
+                span.start < 2 or span.start - 1 != last[0] or span.doc[span.start - 1].text != "(" or \
+                span.end >= len(span.doc) or span.doc[span.end].text != ")" or not surface.isupper():
+            return None
+        words = re.findall(r"[^\W\d_]+", state.new_clusters.get(("canon", last[2]), ""))
+        # of its capitalised words, or of all ("Státní ústřední archiv (SÚA)")
+        initials = {"".join(w[0] for w in words if w[0].isupper()).casefold(), "".join(w[0] for w in words).casefold()}
+        if surface.replace(".", "").casefold() not in initials:
+            return None
+        state.acronyms[(label, surface)] = last[2]
+        return last[2]
 
     def _new_id(self, surface, label, person, state) -> Tuple[str, str]:
         """Deterministic id for a name the KB lacks; a bare surname joins an earlier full name."""

@@ -139,6 +139,9 @@ CASES = [
     # a named series and its subdivision, even when that is a place
     ("Note by Massigli, 12 Oct. 1936, AMAE, Z Europe, Dantzig, vol. 61, ff. 88–90.",
      "archives_diplomatiques", "Z Europe, Dantzig", None, "61", "88–90"),
+    # a Czech carton and its volume, or its signature, are one file written as in the text
+    ("3 Girsa's report to Beneš, AMZV, II. sekce, kart. 274, sv. 3.", "amzv", "II. sekce", None, "kart. 274, sv. 3", None),
+    ("6 AMZV, fond EB, kart. 45, sign. R 136/2.", "amzv", "EB", None, "kart. 45, sign. R 136/2", None),
 ]
 
 
@@ -271,6 +274,12 @@ def test_the_place_of_a_body_of_records_is_no_citation(rule_nlp, text):
 ])
 def test_no_citation(rule_nlp, text):
     assert rule_nlp(text)._.citations == []
+
+
+def test_the_next_file_after_a_semicolon_and_a_documents_description_ending_in_a_colon(rule_nlp):
+    doc = rule_nlp("2 Stomonyakov's report to Krasin, Berlin, 14 Dec. 1920, RGAE, f. 413, op. 2, d. 1740, ll. 5–8; "
+                   "Krasin's telegram in reply, London, 20 Dec. 1920: d. 1741, l. 3.")
+    assert [_key(c) for c in doc._.citations] == [("rgae", "413", "2", "1740", "5–8"), ("rgae", "413", "2", "1741", "3")]
 
 
 def test_a_documents_copies_in_two_archives_after_a_semicolon(rule_nlp):
@@ -412,6 +421,21 @@ def test_calendar_header_implies_archive(rule_nlp):
      ["Box 1, Folder 3. Correspondence with Bakhmeteff, 1921–1923.",
       "Box 96, Folder 4. Émigré politics. Letter from Avksentiev to Ughet, Paris, 7 March 1925."],
      [("hoover_archives", None, None, "Box 1, Folder 3", None), ("hoover_archives", None, None, "Box 96, Folder 4", None)]),
+    # a register's preferred-citation template names the collection, no fond of its boxes
+    ("Register of the Mikhail N. de Giers Papers. Repository: Hoover Institution Archives, Stanford, California. "
+     "Preferred citation: [Identification of item], Box/Folder, Mikhail N. de Giers Papers, Hoover Institution Archives.",
+     ["Box 3, Folder 1: Letters from Bakhmeteff to Giers, Washington, 1921."],
+     [("hoover_archives", None, None, "Box 3, Folder 1", None)]),
+    # a fond named in the header with its acronym in brackets goes by the acronym
+    ("Calendar of documents. Archiwum Akt Nowych (AAN), Warsaw, zespół Ministerstwo Spraw Zagranicznych (MSZ).",
+     ["1. Zaleski to the legation in Moscow, Warsaw, 3 June 1926. Circular telegram. Sygn. 6709, k. 1–2."],
+     [("aan", "MSZ", None, "6709", "1–2")]),
+    # the archives a header says are cited by name are no citations; a volume the note says a copy "is now"
+    ("Bundesarchiv-Militärarchiv (BA-MA), Freiburg, N 42: Nachlass Schleicher. Copies in the Political Archive of "
+     "the Federal Foreign Office (PA AA) are cited with the name of the archive.",
+     ["N 42/21: Correspondence with Groener, 1926–1929, Bl. 12–19.",
+      "Archivist's note. The carbon copy he sent to Schleicher is now N 42/22, Bl. 23–29."],
+     [("bundesarchiv", "N 42", None, "21", "12–19"), ("bundesarchiv", "N 42", None, "22", "23–29")]),
 ])
 def test_calendar_entries_without_the_archive_name(rule_nlp, header, entries, expected):
     """A calendar or finding aid names its archive once; its entries cite files, volumes and boxes."""

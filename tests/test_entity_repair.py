@@ -270,3 +270,10 @@ def test_the_day_after_a_calendar_entrys_number_belongs_to_its_date():
     assert ents(nlp("6. 22 June 1920. Telegram from the mission."))[0] == ("22 June 1920", "DATE")
     # a number inside the paragraph is no entry's number
     assert ents(nlp("He wrote on 6. 22 June 1920 letters."))[0] == ("June 1920", "DATE")
+
+
+def test_an_entry_number_taken_into_the_date_after_it_is_left_out():
+    nlp = repairing({"3. 22.II.1924": "DATE", "3. Dezember 1928": "DATE"})
+    assert ents(nlp("3. 22.II.1924. Rakovsky to Chicherin, letter."))[0] == ("22.II.1924", "DATE")
+    # a German day written with its full stop is the date's own
+    assert ents(nlp("3. Dezember 1928. Bericht an das Amt."))[0] == ("3. Dezember 1928", "DATE")

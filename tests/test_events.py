@@ -840,6 +840,19 @@ def test_a_calendar_entry_heading_dates_the_document_that_opens_the_entry(rule_n
     assert ((ev["date"] or {}).get("value"), (ev["place"] or {}).get("text")) == (date, place)
 
 
+@pytest.mark.parametrize("entry, date, place", [
+    ("1. 2 February 1924. Rakovsky to Chicherin, telegram, Berlin, copies to Stalin and Lenin. The letter "
+     "of Rathenau was brought to him on 1 February.", "1924-02-02", "Berlin"),
+    ("4. 14.III.1924. Litvinov to Rakovsky, ciphered telegram, Moscow. On the delegation.", "1924-03-14", "Moscow"),
+])
+def test_the_medium_an_entry_formula_names_takes_the_headings_date_and_its_place(rule_nlp, entry, date, place):
+    ev = rule_nlp("Calendar of documents.\n\n" + entry)._.events[0]
+    assert ((ev["date"] or {}).get("value"), (ev["place"] or {}).get("text")) == (date, place)
+    # in running text the words before the document are no formula, and the heading does not date it
+    doc = rule_nlp("Calendar of documents.\n\n5. 2 February 1924. Rakovsky then wrote a letter, Berlin, to Chicherin.")
+    assert [(ev["date"] or {}).get("value") for ev in doc._.events] != ["1924-02-02"]
+
+
 def test_a_heading_does_not_date_a_document_told_inside_the_entry(rule_nlp):
     doc = rule_nlp("Calendar of documents.\n\n12 March 1921, Berlin. Minute on the situation in Riga; "
                    "it mentions that Kopp wrote to Chicherin.")

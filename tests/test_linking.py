@@ -133,6 +133,19 @@ def test_unknown_names_get_stable_ids_across_documents(nlp):
     assert c[0][1].startswith("new:")
 
 
+def test_an_unknown_name_and_its_acronym_in_brackets_are_one_entity(nlp):
+    text = ("Archiv Ústavu T. G. Masaryka (AÚTGM), fond Edvard Beneš. Later: AÚTGM, fond EB. "
+            "Státní ústřední archiv (SÚA), and the Okresní archiv Kroměříž (XYZ).")
+    _, links = link(nlp, text, [("Archiv Ústavu T. G. Masaryka", "ARCHIVE"), ("AÚTGM", "ARCHIVE"),
+                                ("AÚTGM", "ARCHIVE"), ("Státní ústřední archiv", "ARCHIVE"), ("SÚA", "ARCHIVE"),
+                                ("Okresní archiv Kroměříž", "ARCHIVE"), ("XYZ", "ARCHIVE")])
+    ids = [l for _, l in links]
+    assert all(i.startswith("new:") for i in ids)
+    assert ids[0] == ids[1] == ids[2] and ids[3] == ids[4] != ids[0]
+    # letters in brackets that are not the name's initials are another name
+    assert ids[5] != ids[6]
+
+
 def test_a_full_name_joins_the_same_unknown_person_named_earlier(nlp):
     _, links = link(nlp, "Wróblewicz protested. Boris Aleksandrovich Kirsanoff wrote. Adolf Wróblewicz replied to "
                          "Boris Kirsanoff; Hans Wróblewicz did not.",
