@@ -1181,7 +1181,13 @@ class EventExtractor:
                 continue  # "the conversation of A with B, and the talks of C, with D present": D was at the talks
             listed = any(m is p for p in parts)
             left = " ".join(t.lower_ for t in doc[max(sent.start, m.start - 3):m.start])
-            right = " ".join(t.lower_ for t in doc[m.end:min(sent.end, m.end + 3)])
+            k = m.end
+            if k < sent.end and doc[k].text == ",":
+                # "Joffe, its secretary-general, was present", "Paléologue, was also present": past an apposition
+                close = next((t.i for t in doc[k + 1:min(sent.end, k + 8)] if t.text in (",", ";", ".")), None)
+                if close is not None and doc[close].text == "," and not any(t.ent_type_ for t in doc[k + 1:close]):
+                    k = close + 1
+            right = " ".join(t.lower_ for t in doc[k:min(sent.end, k + 3)])
             if cued(right):
                 parts.extend(x for x in coordinated(doc, m, mentions, joiners, forward=False)
                              if not any(x is p for p in parts))

@@ -268,6 +268,10 @@ def test_attended_by_lists_the_participants(rule_nlp):
      ["Baldwin", "Birkenhead", "Chamberlain", "Curzon", "Krasin"]),
     ("On 14 April Curzon held talks with Krasin; Baldwin and Chamberlain also took part.",
      ["Baldwin", "Chamberlain", "Curzon", "Krasin"]),
+    # past an apposition: "Joffe, its secretary-general, was present"; a name inside it is none
+    ("On 26 April Curzon met Krasin at the hotel; Chicherin, the commissar, was present and kept the minute.",
+     ["Chicherin", "Curzon", "Krasin"]),
+    ("On 26 April Curzon met Krasin; Chicherin, whom Baldwin disliked, said he was present.", ["Curzon", "Krasin"]),
     # the participants given in a parenthesis after the trigger's phrase
     ("Minutes of the talks of the military missions (Halifax, Curzon, Voroshilov), Moscow, 12 Aug. 1939.",
      ["Curzon", "Halifax", "Voroshilov"]),
