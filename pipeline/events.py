@@ -921,7 +921,7 @@ class EventExtractor:
         cc: List[Mention] = []
         if copy is not None:
             cc = [m for m in after if m.start > copy.i]
-            small = self._cue("prepositions") | joiners | {"with", "to"}
+            small = self._cue("prepositions") | joiners | self._cue("determiners") | {"with", "to", "a"}  # "with a copy to the Oddział II"
             covered |= {k for m in cc for k in range(m.start, m.end)} | {copy.i} | {
                 t.i for t in head if t.i >= recipients[-1].end and t.lower_ in small}
         dates = [e for e in head.ents if e.label_ == "DATE"]

@@ -67,12 +67,15 @@ class SentenceSplitter:
         for tok in toks:
             if tok.idx in seg_starts or (tok.i and "\n\n" in toks[tok.i - 1].text_with_ws):
                 starts[tok.i] = True
+        paragraph = list(starts)
         i = 0
-        last_start = 0
+        last_start = para_start = 0
         while i < len(toks):
             tok = toks[i]
             if starts[i]:
                 last_start = i
+            if paragraph[i]:
+                para_start = i
             ender = tok.text in ENDERS or (tok.text.endswith(".") and len(tok.text) > 1 and not tok.like_num)
             if ender:
                 word = tok.text[:-1] if tok.text.endswith(".") and len(tok.text) > 1 else (toks[i - 1].text if i else "")
@@ -85,7 +88,10 @@ class SentenceSplitter:
                     j += 1
                 if j < len(toks) and not abbreviation and toks[j].ent_iob_ != "I":
                     nxt = toks[j]  # never inside an entity: "Berlin, 19. Oktober 1933" is one date
-                    heading = tok.text == "." and self.headings and self._is_heading(toks, last_start, i)
+                    # (after a formula that named its correspondents the heading ends the entry's head: "21.
+                    # Patek to Zaleski, Moscow, 10 Jan. 1929. Telegram. He handed Litvinov ...")
+                    heading = tok.text == "." and self.headings and self._is_heading(toks, last_start, i) and \
+                        not any(t.ent_type_ in ("PERSON", "ORG") for t in toks[para_start:last_start])
                     # a finding aid's entries run on after a dash: "Bl. 7–10. — Aufzeichnung über ..."
                     dashed = nxt.text in ("—", "–") and j + 1 < len(toks) and toks[j + 1].is_title
                     if (nxt.is_title or nxt.is_upper or nxt.text[:1] in "“\"‘«(„" or nxt.is_space or dashed) \

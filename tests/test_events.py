@@ -857,6 +857,14 @@ def test_the_medium_an_entry_formula_names_takes_the_headings_date_and_its_place
     assert [(ev["date"] or {}).get("value") for ev in doc._.events] != ["1924-02-02"]
 
 
+def test_an_entry_formula_with_a_copy_to_an_addressee_with_its_article(rule_nlp):
+    doc = rule_nlp("Calendar of documents.\n\n6. Kopp to Chicherin, Berlin, 2 April 1921, with a copy to the "
+                   "Politburo. Letter. The first letter of the new envoy.")
+    ev = doc._.events[0]
+    assert _core(ev) == ("COMMUNICATION", "letter", ["Kopp"], ["Chicherin"])
+    assert [a["text"] for a in ev["cc"]] == ["Politburo"] and ev["date"]["value"] == "1921-04-02"
+
+
 def test_a_heading_does_not_date_a_document_told_inside_the_entry(rule_nlp):
     doc = rule_nlp("Calendar of documents.\n\n12 March 1921, Berlin. Minute on the situation in Riga; "
                    "it mentions that Kopp wrote to Chicherin.")

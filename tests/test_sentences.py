@@ -57,3 +57,14 @@ def test_no_sentence_starts_inside_an_entity(nlp):
     doc.ents = [doc.char_span(start, start + len("19. Oktober 1933"), label="DATE")]
     doc = nlp.get_pipe("historian_sentences_v1")(doc)
     assert [s.text for s in doc.sents] == ["Telegramm Neuraths an Avenol, Berlin, 19. Oktober 1933, R 3626, f. 1.", "Next."]
+
+
+def test_a_heading_after_a_formula_that_named_its_correspondents_ends_there():
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "historian.CleaningTokenizer.v1"}}})
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": p} for p in ("Patek", "Zaleski")])
+    nlp.add_pipe("historian_sentences_v1", config={"abbreviations_path": str(ROOT / "configs" / "sentences")})
+    sents = lambda text: [s.text.strip() for s in nlp(text).sents]
+    assert sents("21. Patek to Zaleski, Moscow, 10 Jan. 1929. Telegram. He handed Litvinov the note.") == \
+        ["21.", "Patek to Zaleski, Moscow, 10 Jan. 1929.", "Telegram.", "He handed Litvinov the note."]
+    # before the formula the heading still stays with it
+    assert sents("No. 8. Telegram. Patek to Zaleski, 3 March 1921.") == ["No. 8.", "Telegram. Patek to Zaleski, 3 March 1921."]
