@@ -462,7 +462,7 @@ class EventExtractor:
         cited = sorted((c["start"], c["end"]) for c in citations)
         for sent, tok, sent_ents, resolver in self._iter_triggers(doc, lex):
             info = lex[tok.lower_]
-            if self._unrealised(doc, sent, tok):
+            if self._unrealised(doc, sent, tok) or self._told_before(doc, tok, info, events, seg_of):
                 continue
             # a name inside an archival reference ("AAN, Poselstwo RP w Berlinie, sygn. 1012") is a fond, no agent
             mentions = [m for m in resolver.sentence_mentions(sent)
@@ -544,6 +544,14 @@ class EventExtractor:
                         ev["date"] = date  # the footnote's full date of the same document
                     break
         return events
+
+    def _told_before(self, doc, tok, info, events: List[dict], seg_of) -> bool:
+        """ "From these talks grew ...", "this letter": the trigger refers back to an event of its type that the
+        same paragraph or footnote has told."""
+        if not tok.i or doc[tok.i - 1].lower_ not in self._cue("anaphoric_determiners"):
+            return False
+        seg = seg_of(tok.idx)
+        return any(ev["type"] == info["type"] and ev.get("segment") == seg for ev in events)
 
     def _unrealised(self, doc, sent, tok) -> bool:
         """A meeting or document that was only planned, did not take place or was never sent: "a second meeting,

@@ -865,6 +865,15 @@ def test_an_entry_formula_with_a_copy_to_an_addressee_with_its_article(rule_nlp)
     assert [a["text"] for a in ev["cc"]] == ["Politburo"] and ev["date"]["value"] == "1921-04-02"
 
 
+def test_a_trigger_after_a_demonstrative_refers_back_to_the_event_told_before(rule_nlp):
+    doc = rule_nlp("On 14 April Kopp met Maltzan in Berlin. From these talks grew the works of Junkers, the Reichswehr "
+                   "and Krasin.")
+    assert [_core(ev) for ev in doc._.events] == [("MEETING", ["Kopp", "Maltzan"])]
+    # with nothing told before it, the document is an event of its own
+    doc = rule_nlp("In this letter of 3 May Kopp wrote to Chicherin that the works were ready.")
+    assert [_core(ev)[2:] for ev in doc._.events] == [(["Kopp"], ["Chicherin"])]
+
+
 def test_a_heading_does_not_date_a_document_told_inside_the_entry(rule_nlp):
     doc = rule_nlp("Calendar of documents.\n\n12 March 1921, Berlin. Minute on the situation in Riga; "
                    "it mentions that Kopp wrote to Chicherin.")
