@@ -878,7 +878,7 @@ class EventExtractor:
                 sum(t.is_alpha for t in doc[sent.start:i]) <= 1:
             # "7. Hodgson to Curzon, Moscow, 12 Oct. 1921. Reports on the famine ...": the entry's formula
             # names the writer and the addressee of the document its next sentence describes
-            formula = self._formula_heading(doc, sent, recipient_cues, joiners)
+            formula = self._formula_heading(doc, sent, recipient_cues, joiners, prior)
             if formula is not None:
                 sender, recipient, cc = formula[0], formula[1], formula[4]
         sender = _unique_mentions(sender)
@@ -895,7 +895,29 @@ class EventExtractor:
                 "confidence": round(min(conf, 0.99), 3), "_roles": roles,
                 "_formula": formula[2:4] if formula is not None else None}
 
-    def _formula_heading(self, doc, sent, recipient_cues, joiners) -> Optional[tuple]:
+    def _same_correspondents(self, doc, head, cue, prior: List[dict], lo: int) -> Optional[tuple]:
+        """(senders, recipients) that an entry's formula gives as "the same" ("The same to the same", "The same to
+        Litvinov", "Chicherin to the same"): those of the last document told in an earlier paragraph."""
+        same = [w.split() for w in self._cue("same_words")]
+        low = [t.lower_ for t in head]
+        at = lambda k: any(low[k:k + len(w)] == w for w in same)
+        k0 = cue.i - head.start
+        first = next((k for k, t in enumerate(head) if t.is_alpha and t.lower_ not in self._cue("entry_labels")), None)
+        fore = next((w for w in same if first is not None and first + len(w) == k0 and low[first:k0] == w), None)
+        aft = next((w for w in same if low[k0 + 1:k0 + 1 + len(w)] == w), None)
+        if not (fore or aft):
+            return None
+        words = set(range(head[first].i, cue.i)) if fore else set()
+        words |= set(range(cue.i + 1, cue.i + 1 + len(aft))) if aft else set()
+        ev = next((e for e in reversed(prior) if e["type"] == "COMMUNICATION" and e["trigger"][1] <= doc[lo].idx
+                   and e["sender"] and e["recipient"]), None)
+        if ev is None:
+            return None
+        senders = [_mention_of_arg(a, cue) for a in ev["sender"]] if fore else []
+        recipients = [_mention_of_arg(a, doc[cue.i + 1]) for a in ev["recipient"]] if aft else []
+        return senders, recipients, words
+
+    def _formula_heading(self, doc, sent, recipient_cues, joiners, prior: Optional[List[dict]] = None) -> Optional[tuple]:
         """(senders, recipients, date, place, copies) of a calendar entry's formula standing alone before `sent`
         in its paragraph ("14. Kopp to Chicherin, Berlin, 2 March 1921, copy to Lenin.", after its number or its
         box and folder: "Box 2, Folder 3. Bakhmeteff to Lansing, Washington, 13 Nov. 1917."), or None."""
@@ -906,13 +928,18 @@ class EventExtractor:
         mentions = [m for s in {t.sent for t in head} for m in self._resolver.sentence_mentions(s)
                     if lo <= m.start and m.end <= sent.start and not m.resolved]
         cue = next((t for t in head if t.lower_ in recipient_cues and not t.ent_type_), None)
-        if cue is None or not mentions:
+        if cue is None:
             return None
         before = [m for m in mentions if m.end <= cue.i]
         after = [m for m in mentions if m.start > cue.i]
+        same = self._same_correspondents(doc, head, cue, prior or [], lo)
+        if same is not None:
+            # "13. The same to the same, Moscow, 9 Feb. 1927.": the writer and addressee of the entry before
+            before = before or same[0]
+            after = after or same[1]
         if not before or not after:
             return None
-        gap = doc[cue.i + 1:after[0].start]
+        gap = doc[cue.i + 1:after[0].start] if after[0].start > cue.i + 1 else doc[cue.i + 1:cue.i + 1]
         # "Chicherin to the Politburo, ...", "Chicherin to the Estonian envoy, Ado Birk, Moscow, 5 May 1922.": an
         # article, or a description in apposition before the addressee's name
         if len(gap) and not (gap[0].lower_ in self._cue("determiners") and (
@@ -923,7 +950,7 @@ class EventExtractor:
         recipients = coordinated(doc, after[0], after, joiners)
         # (with the words that join them: "Giers to Maklakov and Bakhmeteff, Rome, 20 Jan. 1921.")
         covered = set(range(senders[0].start, senders[-1].end)) | set(range(recipients[0].start, recipients[-1].end)) | \
-            {t.i for t in gap}
+            {t.i for t in gap} | (same[2] if same is not None else set())
         # "..., 8 Oct. 1921, copy to Lenin.", "with copies to Lenin and Trotsky": the copies of the document
         copy = next((t for t in head if t.i >= recipients[-1].end and t.lower_ in self._cue("cc_cues")), None)
         cc: List[Mention] = []
@@ -934,6 +961,10 @@ class EventExtractor:
                 t.i for t in head if t.i >= recipients[-1].end and t.lower_ in small}
         dates = [e for e in head.ents if e.label_ == "DATE"]
         places = [e for e in head.ents if e.label_ == "LOC" and e.start >= recipients[-1].end]
+        # "Litvinov (Moscow) to Zaunius.": where the sender wrote, in brackets after his name
+        where = [e for e in head.ents if e.label_ == "LOC" and senders[-1].end < cue.i and
+                 e.start == senders[-1].end + 1 and doc[senders[-1].end].text == "(" and doc[e.end].text == ")"]
+        places = where + places
         covered |= {k for e in dates + places for k in range(e.start, e.end)}
         # "Kopp to the NKID, Tokyo, the same day.", "..., night of 24/25 Dec. 1926.", "..., [undated, Dec. 1926].":
         # a date given otherwise than by a date of its own

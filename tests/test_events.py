@@ -874,6 +874,21 @@ def test_a_trigger_after_a_demonstrative_refers_back_to_the_event_told_before(ru
     assert [_core(ev)[2:] for ev in doc._.events] == [(["Kopp"], ["Chicherin"])]
 
 
+def test_an_entry_formula_naming_the_same_writer_and_addressee_as_the_entry_before(rule_nlp):
+    doc = rule_nlp("Calendar of documents.\n\n12. Kopp to Chicherin, Berlin, 3 Feb. 1921. Report. On the talks.\n\n"
+                   "13. The same to the same, Berlin, 9 Feb. 1921. Private letter. On the money.\n\n"
+                   "14. The same to Lenin, Berlin, 10 Feb. 1921. Letter. On the works.")
+    assert [(_core(ev)[2:], ev["date"]["value"]) for ev in doc._.events] == [
+        ((["Kopp"], ["Chicherin"]), "1921-02-03"), ((["Kopp"], ["Chicherin"]), "1921-02-09"),
+        ((["Kopp"], ["Lenin"]), "1921-02-10")]
+
+
+def test_an_entry_formula_with_the_place_in_brackets_after_the_writer(rule_nlp):
+    doc = rule_nlp("Calendar of documents.\n\n24. Kopp (Berlin) to Chicherin, 10 Dec. 1921. Telegram. The works are ready.")
+    (ev,) = doc._.events
+    assert (_core(ev)[2:], ev["place"]["text"], ev["date"]["value"]) == ((["Kopp"], ["Chicherin"]), "Berlin", "1921-12-10")
+
+
 def test_a_heading_does_not_date_a_document_told_inside_the_entry(rule_nlp):
     doc = rule_nlp("Calendar of documents.\n\n12 March 1921, Berlin. Minute on the situation in Riga; "
                    "it mentions that Kopp wrote to Chicherin.")
