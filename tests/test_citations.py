@@ -421,6 +421,10 @@ def test_calendar_header_implies_archive(rule_nlp):
      ["Box 1, Folder 3. Correspondence with Bakhmeteff, 1921–1923.",
       "Box 96, Folder 4. Émigré politics. Letter from Avksentiev to Ughet, Paris, 7 March 1925."],
      [("hoover_archives", None, None, "Box 1, Folder 3", None), ("hoover_archives", None, None, "Box 96, Folder 4", None)]),
+    # a mission's files named before their package ("Paket", a container of the PA AA)
+    ("Calendar of documents. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin, files of the legation.",
+     ["No. 1. Rauscher an Stresemann, Bericht, Warschau, 18.5.1926. On the regime. Botschaft Warschau, Paket 41, Bl. 3–9."],
+     [("pa_aa", "Botschaft Warschau", None, "Paket 41", "3–9")]),
     # a register's preferred-citation template names the collection, no fond of its boxes
     ("Register of the Mikhail N. de Giers Papers. Repository: Hoover Institution Archives, Stanford, California. "
      "Preferred citation: [Identification of item], Box/Folder, Mikhail N. de Giers Papers, Hoover Institution Archives.",
