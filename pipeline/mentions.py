@@ -440,16 +440,18 @@ class MentionResolver:
             holders: Dict[str, List[Tuple[int, Span]]] = {}
             doc = self.doc
             for e in self.persons:
-                window = list(doc[max(0, e.start - 4):e.start]) + list(doc[e.end:min(len(doc), e.end + 7)])
+                window = list(doc[max(0, e.start - 5):e.start]) + list(doc[e.end:min(len(doc), e.end + 7)])
                 if e.end < len(doc) and doc[e.end].text not in (",", "(") and not any(
-                        t.lower_ in self.roles for t in doc[max(0, e.start - 4):e.start]):
+                        t.lower_ in self.roles for t in doc[max(0, e.start - 5):e.start]):
                     continue
                 for t in window:
                     if t.lower_ in self.roles and not t.ent_type_ and not (t.i < e.start and any(
                             (w.is_lower and w.lower_ not in self.preps and w.lower_ not in self.determiners
-                             and w.lower_ not in self.titles) or w.lower_ in self.addressees_only
+                             and w.lower_ not in self.titles and w.lower_ not in self.roles)
+                            or w.lower_ in self.addressees_only
                             for w in doc[t.i + 1:e.start])):
-                        # "the envoy in Rome, X", "the Soviet envoy X"; not "the envoy cabled X"
+                        # "the envoy in Rome, X", "the Soviet envoy X", "the plenipotentiary representative in
+                        # Kaunas, X"; not "the envoy cabled X"
                         lead = doc[max(0, t.i - 2):t.i]
                         lead = lead[next((k + 1 for k in range(len(lead) - 1, -1, -1)
                                           if lead[k].lower_ in self.determiners), 0):]

@@ -889,6 +889,13 @@ def test_an_entry_formula_with_the_place_in_brackets_after_the_writer(rule_nlp):
     assert (_core(ev)[2:], ev["place"]["text"], ev["date"]["value"]) == ((["Kopp"], ["Chicherin"]), "Berlin", "1921-12-10")
 
 
+def test_a_role_of_two_words_introduced_in_apposition_resolves_the_description(rule_nlp):
+    doc = rule_nlp("Calendar of documents. It follows the correspondence of the plenipotentiary representative in "
+                   "Berlin, Viktor Kopp, with Moscow.\n\n3. Two telegrams of the plenipotentiary to Chicherin, Berlin, "
+                   "17 Dec. 1920. The talks go on.")
+    assert [_core(ev)[2:] for ev in doc._.events] == [(["Viktor Kopp"], ["Chicherin"])]
+
+
 def test_a_heading_does_not_date_a_document_told_inside_the_entry(rule_nlp):
     doc = rule_nlp("Calendar of documents.\n\n12 March 1921, Berlin. Minute on the situation in Riga; "
                    "it mentions that Kopp wrote to Chicherin.")
