@@ -147,6 +147,8 @@ class CitationParser:
         # the leaves at the end of an inventory entry, before its full stop or a semicolon
         self.entry_pages_re = re.compile(rf"(?:^|(?<=[\s,.;(]))(?:{_alt(arch_pages)})\s*(?P<v>{self.pages_value})"
                                          rf"(?=\s*(?:[.;:,()—]|$)|\s+[A-ZÀ-ŽА-ЯЁ])", re.U) if arch_pages else None
+        frames = fields.get("frame_numbers", [])
+        self.frame_re = re.compile(rf"(?:^|(?<=[\s,(]))(?P<v>{_alt(frames)})(?=\s*(?:[.;:,()—]|$))", re.U) if frames else None
         registry = fields.get("registry_numbers", [])
         self.registry_re = re.compile(rf"(?:^|(?<=[.:]\s))(?:{_alt(registry)})(?=\s*(?:[.;]|$))", re.U) if registry else None
         examples = fields.get("form_examples", [])
@@ -869,7 +871,9 @@ class CitationParser:
                 found += [{**item, "fond": cite["fond"], "opis": cite["opis"]} for item in entry_items]
         if entry_file is not None and self.entry_pages_re is not None:
             # "Bd. 3: ..." above, then "Privatbrief Schulenburgs an Weizsäcker, 12. Mai 1939, Bl. 14–17."
-            for m in self.entry_pages_re.finditer(text):
+            # (or by the frames of its film: "Letter from Chicherin ..., Moscow, 4 Nov. 1922, H 225101–225102")
+            frames = list(self.frame_re.finditer(text)) if self.frame_re is not None else []
+            for m in sorted(list(self.entry_pages_re.finditer(text)) + frames, key=lambda m: m.start()):
                 if not taken(m.start()) and not any(c["start"] <= m.start() < c["end"] for c in found):
                     found.append({**entry_file, "pages": m.group("v").strip(), "start": m.start(), "end": m.end()})
         item = self.item_number_re.match(text) if self.item_number_re is not None and header_fond else None

@@ -425,6 +425,13 @@ def test_calendar_header_implies_archive(rule_nlp):
     ("Calendar of documents. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin, files of the legation.",
      ["No. 1. Rauscher an Stresemann, Bericht, Warschau, 18.5.1926. On the regime. Botschaft Warschau, Paket 41, Bl. 3–9."],
      [("pa_aa", "Botschaft Warschau", None, "Paket 41", "3–9")]),
+    # items under a volume heading cited by the frames of the film
+    ("Politisches Archiv des Auswärtigen Amts (PA AA), Berlin, Nachlass Brockdorff-Rantzau, Bd. 1–22. Extent: 22 volumes.",
+     ["Bd. 9: Correspondence with Chicherin, 1922–1926.",
+      "Letter from Chicherin to Brockdorff-Rantzau, Moscow, 4 Nov. 1922, H 225101–225102. — The ambassador's reply "
+      "of the following day, H 225103."],
+     [("pa_aa", "Nachlass Brockdorff-Rantzau", None, "9", "H 225101–225102"),
+      ("pa_aa", "Nachlass Brockdorff-Rantzau", None, "9", "H 225103")]),
     # a register's preferred-citation template names the collection, no fond of its boxes
     ("Register of the Mikhail N. de Giers Papers. Repository: Hoover Institution Archives, Stanford, California. "
      "Preferred citation: [Identification of item], Box/Folder, Mikhail N. de Giers Papers, Hoover Institution Archives.",
