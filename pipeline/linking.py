@@ -36,6 +36,9 @@ from .normalization import (
 )
 
 LINKED_LABELS = ("PERSON", "ORG", "ARCHIVE", "LOC")
+# a bare surname goes to the holder the text is about when he was named this often, and this many times more
+# than the holder named last
+DOMINANT_MIN, DOMINANT_RATIO = 8, 3
 NEW_PREFIX = "new:"  # the linker's default prefix for names the knowledge base lacks
 
 if not Span.has_extension("entity_id"):
@@ -145,6 +148,8 @@ class _DocState:
         # first word of a two-word name -> its person, when it is no given name ("Wang" of "Wang Jingwei")
         self.first_word: Dict[str, str] = {}
         self.last_seen: Dict[str, int] = {}
+        self.count: Counter = Counter()  # mentions linked to each entity so far
+        self.holders: Dict[str, Set[str]] = defaultdict(set)  # surname key -> every person named with it
         self.new_clusters: Dict[Tuple[str, str], str] = {}
         # a name the KB lacks, then its acronym in brackets ("Archiv Ústavu T. G. Masaryka (AÚTGM)"): one entity
         self.acronyms: Dict[Tuple[str, str], str] = {}
@@ -227,7 +232,7 @@ class EntityLinker:
         if person is not None and person.bare and " " not in surface.strip():
             for sk in surname_keys(person.surname):
                 if sk in state.surname:
-                    eid = state.surname[sk]
+                    eid = self._dominant(state, sk, state.surname[sk])
                     break
             if eid is None:
                 # "Wang Jingwei ... Wang's note", "Chiang Kai-shek ... Chiang": the family name comes first
@@ -245,6 +250,7 @@ class EntityLinker:
         else:
             canonical = kb.entities[eid].canonical if eid in kb.entities else state.new_clusters.get(("canon", eid), surface)
         state.last_seen[eid] = state.pos
+        state.count[eid] += 1
         if span is not None:
             state.last_span = (span.end, label, eid)
         if person is not None:
@@ -253,6 +259,7 @@ class EntityLinker:
             kin = span is not None and not person.bare and any(
                 t.lower_ in KINSHIP_WORDS for t in span.doc[max(0, span.start - 8):span.start])
             for sk in surname_keys(person.surname):
+                state.holders[sk].add(eid)
                 if kin and state.surname.get(sk, eid) != eid:
                     continue
                 state.surname[sk] = eid
@@ -401,6 +408,16 @@ class EntityLinker:
                     state.new_clusters[("initial", prev)] = initial or first  # "Warski", then "Adolf Warski": A.
                     return prev
         return None
+
+    @staticmethod
+    def _dominant(state: "_DocState", sk: str, latest: str) -> str:
+        """The person a bare surname means: the one most recently named with it, unless another holder of it is
+        the one the text is about, named far more often ("Brockdorff-Rantzau" in a guide to his papers, after
+        one letter of his brother Ernst von Brockdorff-Rantzau)."""
+        top = max(state.holders.get(sk, ()), key=lambda e: state.count[e], default=latest)
+        if top != latest and state.count[top] >= DOMINANT_MIN and state.count[top] >= DOMINANT_RATIO * state.count[latest]:
+            return top
+        return latest
 
     def _bracketed_acronym(self, surface, label, state, span) -> Optional[str]:
         """The new entity just named, when this name is its acronym in brackets right after it: the initials of

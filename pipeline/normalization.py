@@ -69,6 +69,9 @@ _PARTICLES = {"von", "van", "de", "der", "den", "la", "le", "di", "du", "da", "z
 _HONORIFICS = {"m.", "mm.", "mr.", "mr", "messrs.", "mrs.", "mrs", "mme", "mme.", "mlle", "herr", "frau", "sir", "dr.",
                "dr", "prof.", "pan", "p.", "pani", "ks.", "monsieur", "madame", "signor", "comrade", "тов.", "г-н",
                "господин", "gen.", "col.", "capt.",
+               # titles of nobility ("Count Ulrich von Brockdorff-Rantzau", "Baron Sonnino", "Graf Lerchenfeld")
+               "count", "countess", "baron", "baroness", "prince", "princess", "graf", "gräfin", "fürst", "freiherr",
+               "hrabia", "książę",
                # inflected titles and offices before a name ("posła Patka", "kanclerzem Hitlerem"), also kept
                # out of PERSON spans by ANNOTATION.md
                "poseł", "posła", "posłem", "posłowi", "ambasador", "ambasadora", "ambasadorem", "minister",

@@ -146,6 +146,18 @@ def test_an_unknown_name_and_its_acronym_in_brackets_are_one_entity(nlp):
     assert ids[5] != ids[6]
 
 
+def test_a_bare_surname_stays_with_the_person_the_text_is_about(nlp):
+    def last_id(times):
+        text = "Maxim Litvinov wrote. " + "Litvinov wrote. " * times + "Anna Litvinov replied. Litvinov answered."
+        mentions = [("Maxim Litvinov", "PERSON")] + [("Litvinov", "PERSON")] * times + \
+            [("Anna Litvinov", "PERSON"), ("Litvinov", "PERSON")]
+        return [l for _, l in link(nlp, text, mentions)[1]][-1]
+    # named far more often than the relative named once, the subject keeps the bare surname
+    assert last_id(9) == "litvinov_maxim"
+    # named about as often, the bare surname means the one named last
+    assert last_id(1).startswith("new:")
+
+
 def test_a_full_name_joins_the_same_unknown_person_named_earlier(nlp):
     _, links = link(nlp, "Wróblewicz protested. Boris Aleksandrovich Kirsanoff wrote. Adolf Wróblewicz replied to "
                          "Boris Kirsanoff; Hans Wróblewicz did not.",

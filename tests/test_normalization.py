@@ -98,7 +98,9 @@ def test_initials_meet_across_scripts():
 
 
 @pytest.mark.parametrize("text,expected", [("M. Briand", "Briand"), ("Herr von Hoesch", "von Hoesch"),
-                                           ("p. Olszowski", "Olszowski"), ("Sir", "Sir"), ("Briand", "Briand")])
+                                           ("p. Olszowski", "Olszowski"), ("Sir", "Sir"), ("Briand", "Briand"),
+                                           ("Count Ulrich von Brockdorff-Rantzau", "Ulrich von Brockdorff-Rantzau"),
+                                           ("Count", "Count")])
 def test_strip_honorific(text, expected):
     from pipeline.normalization import strip_honorific
 
