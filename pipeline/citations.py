@@ -574,8 +574,13 @@ class CitationParser:
             # is the header's own)
             eid = archives[0][2]
         mentions = [a for a in archives if a[2] == eid]
-        held = {(c["fond"], c.get("opis")) for c in citations
-                if self.is_holding(c) and (c.get("archive") or {}).get("entity_id") == eid}
+        holdings = [(c["fond"], c.get("opis")) for c in citations
+                    if self.is_holding(c) and (c.get("archive") or {}).get("entity_id") == eid]
+        held = set(holdings)
+        if len(held) > 1 and len({f for f, _ in held}) == 1:
+            # "фонд 0138 (...), опись 15. ... Документы, переданные в оп. 16, отмечены номером описи": one fond,
+            # the opis named first is the entries', another is named where it is cited
+            held = {holdings[0]}
         fond = opis = None
         if len(held) == 1:
             fond, opis = held.pop()  # "RGASPI, Moscow, fond 495 (records of the ECCI)"; "Ф. 495 (...), оп. 123"

@@ -425,6 +425,11 @@ def test_calendar_header_implies_archive(rule_nlp):
     ("Calendar of documents. Politisches Archiv des Auswärtigen Amts (PA AA), Berlin, files of the legation.",
      ["No. 1. Rauscher an Stresemann, Bericht, Warschau, 18.5.1926. On the regime. Botschaft Warschau, Paket 41, Bl. 3–9."],
      [("pa_aa", "Botschaft Warschau", None, "Paket 41", "3–9")]),
+    # a header giving its fond and opis, and another opis of the fond named for some entries: the first is theirs
+    ("Обзор документов. По материалам Архива внешней политики Российской Федерации (АВП РФ), фонд 0138 "
+     "(Референтура по Чехословакии), опись 15. Документы, переданные в оп. 16, отмечены номером описи.",
+     ["№ 1. Письмо Александровского Стомонякову. Прага, 3 марта 1934 г. Полпред сообщает. П. 40, д. 3, л. 5–7 об."],
+     [("avprf", "0138", "15", "П. 40, д. 3", "5–7 об.")]),
     # items under a volume heading cited by the frames of the film
     ("Politisches Archiv des Auswärtigen Amts (PA AA), Berlin, Nachlass Brockdorff-Rantzau, Bd. 1–22. Extent: 22 volumes.",
      ["Bd. 9: Correspondence with Chicherin, 1922–1926.",
