@@ -40,6 +40,7 @@ SEAT_RE = re.compile(r"^(?:w|we|in|im|в|во)\s+(.+)$")
 # "...; директива Политбюро полпреду от 20 марта: Ф. 17": or a colon; "Л. 2 (протокол ...); проект решения:
 # Д. 98": a gloss in brackets before it
 # ("...; the copy in London, d. 5", "...; Krasin's telegram in reply, London, 20 Dec. 1920: d. 1741, l. 3")
+ITEM_AFTER_IBID_RE = re.compile(r"\s*\((\d{1,6})\)")  # "ibid. (8291)": an item number in brackets
 NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?:(?=[a-zа-яё])[^.;:()]{0,60}[,:]|[^;:()]{0,80}:)\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 FILE_CODE_RE = re.compile(r"\d+(?:\.\d+)+(?:[-–]\d+)?")  # a dotted classification number ("1.2.1.9-5")
@@ -917,6 +918,11 @@ class CitationParser:
                 cite["pages"] = fresh["pages"] or (None if consumed else base.get("pages"))
                 if consumed:
                     cite["end"] = m.start("rest") + consumed
+            item = ITEM_AFTER_IBID_RE.match(text, m.end())
+            if item is not None and base.get("delo") and base.get("text", text[base["start"]:base["end"]]).rstrip(
+                    " .;,").endswith(f"({base['delo']})"):
+                # "bMS Russ 13.1 (4183); ..., ibid. (8291)": another item of the collection cited before
+                cite.update(delo=item.group(1), pages=None, end=item.end())
             found.append(cite)
         if default_archive is not None:
             # "Series II. Notes of conversations, 1918–1938. Box 5.", "(boxes 1–4)": the arrangement of the

@@ -162,6 +162,11 @@ IBID_CASES = [
     # the next file after a gloss in brackets and a short description
     ("РГАСПИ. Ф. 17. Оп. 3. Д. 97. Л. 2 (протокол заседания); проект решения с правкой Ленина: Д. 98. Л. 1–1 об.",
      [("rgaspi", "17", "3", "97", "2"), ("rgaspi", "17", "3", "98", "1–1 об.")]),
+    # another item of a collection cited by its item numbers in brackets; a gloss in brackets is no item
+    ("12 Radek to Trotsky, Houghton Library, bMS Russ 13.1 (4183); Trotsky's reply, 17 June 1928, ibid. (8291).",
+     [("houghton_library", "bMS Russ 13.1", None, "4183", None), ("houghton_library", "bMS Russ 13.1", None, "8291", None)]),
+    ("RGASPI, fond 17, op. 3, d. 5, l. 4; ibid. (copy).",
+     [("rgaspi", "17", "3", "5", "4"), ("rgaspi", "17", "3", "5", "4")]),
     ("41 RGASPI, fond 17, op. 3, d. 2137, pp. 19–25.\n\n42 Ibid., pp. 28–30 (Kopp’s report).",
      [("rgaspi", "17", "3", "2137", "19–25"), ("rgaspi", "17", "3", "2137", "28–30")]),
     ("PA AA, R 29713, Bl. 88; der Text der Antwort Stalins ebd., Bl. 102.",
