@@ -250,7 +250,10 @@ class EntityLinker:
         else:
             canonical = kb.entities[eid].canonical if eid in kb.entities else state.new_clusters.get(("canon", eid), surface)
         state.last_seen[eid] = state.pos
-        state.count[eid] += 1
+        named_as_kin = person is not None and span is not None and any(
+            t.lower_ in KINSHIP_WORDS for t in span.doc[max(0, span.start - 8):span.start])
+        if not named_as_kin:
+            state.count[eid] += 1  # ("his brother Ernst": a relative named in passing is not what the text is about)
         if span is not None:
             state.last_span = (span.end, label, eid)
         if person is not None:

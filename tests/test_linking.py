@@ -156,6 +156,12 @@ def test_a_bare_surname_stays_with_the_person_the_text_is_about(nlp):
     assert last_id(9) == "litvinov_maxim"
     # named about as often, the bare surname means the one named last
     assert last_id(1).startswith("new:")
+    # a relative named in passing ("his wife Anna Litvinov") is not what the text is about
+    text = ("Maxim Litvinov wrote. " + "Litvinov wrote. " * 7 + "His wife Anna Litvinov came. " * 2 +
+            "Anna Litvinov replied. Litvinov answered.")
+    mentions = [("Maxim Litvinov", "PERSON")] + [("Litvinov", "PERSON")] * 7 + [("Anna Litvinov", "PERSON")] * 3 + \
+        [("Litvinov", "PERSON")]
+    assert [l for _, l in link(nlp, text, mentions)[1]][-1] == "litvinov_maxim"
 
 
 def test_a_full_name_joins_the_same_unknown_person_named_earlier(nlp):
