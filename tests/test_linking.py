@@ -158,7 +158,7 @@ def test_a_bare_surname_stays_with_the_person_the_text_is_about(nlp):
     assert last_id(1).startswith("new:")
     # a relative named in passing ("his wife Anna Litvinov") is not what the text is about
     text = ("Maxim Litvinov wrote. " + "Litvinov wrote. " * 7 + "His wife Anna Litvinov came. " * 2 +
-            "Anna Litvinov replied. Litvinov answered.")
+            "Then, in the spring of the following year, Anna Litvinov replied. Litvinov answered.")
     mentions = [("Maxim Litvinov", "PERSON")] + [("Litvinov", "PERSON")] * 7 + [("Anna Litvinov", "PERSON")] * 3 + \
         [("Litvinov", "PERSON")]
     assert [l for _, l in link(nlp, text, mentions)[1]][-1] == "litvinov_maxim"
