@@ -39,8 +39,8 @@ SEAT_RE = re.compile(r"^(?:w|we|in|im|в|во)\s+(.+)$")
 # "...; the copy forwarded to Chicherin, d. 776": a short description between a citation and the next file
 # "...; директива Политбюро полпреду от 20 марта: Ф. 17": or a colon; "Л. 2 (протокол ...); проект решения:
 # Д. 98": a gloss in brackets before it
-# ("...; the copy in London, d. 5", "...; Krasin's telegram in reply, London, 20 Dec. 1920: d. 1741, l. 3")
 ITEM_AFTER_IBID_RE = re.compile(r"\s*\((\d{1,6})\)")  # "ibid. (8291)": an item number in brackets
+# ("...; the copy in London, d. 5", "...; Krasin's telegram in reply, London, 20 Dec. 1920: d. 1741, l. 3")
 NEXT_FILE_GAP_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?;\s*(?:(?=[a-zа-яё])[^.;:()]{0,60}[,:]|[^;:()]{0,80}:)\s*")
 FOLLOWING_END_RE = re.compile(r"\d\s+ff?\.$")  # "Bl. 45 f.": the page and the next, its full stop kept
 FILE_CODE_RE = re.compile(r"\d+(?:\.\d+)+(?:[-–]\d+)?")  # a dotted classification number ("1.2.1.9-5")

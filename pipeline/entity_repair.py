@@ -353,7 +353,7 @@ class EntityRepair:
         """A calendar entry opening with its date ("14 VIII 1921, Moskwa. — Telegram ..."): the NER, which
         mostly saw footnote numbers there, leaves the day out. In a body paragraph (not a footnote, whose
         first number is its own) a day number before a date of month and year belongs to it, and the entry's
-        number before a date of its own does not ("3. 22.II.1924.", "4. 14 March 1924.")."""
+        number before a numeric date does not ("3. 22.II.1924.")."""
         starts = {s["start"] for s in get_segments(doc) if s.get("kind") != "footnote"}
         out = []
         for e in ents:

@@ -900,7 +900,6 @@ class EventExtractor:
         Litvinov", "Chicherin to the same"): those of the last document told in an earlier paragraph."""
         same = [w.split() for w in self._cue("same_words")]
         low = [t.lower_ for t in head]
-        at = lambda k: any(low[k:k + len(w)] == w for w in same)
         k0 = cue.i - head.start
         first = next((k for k, t in enumerate(head) if t.is_alpha and t.lower_ not in self._cue("entry_labels")), None)
         fore = next((w for w in same if first is not None and first + len(w) == k0 and low[first:k0] == w), None)
