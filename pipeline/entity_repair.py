@@ -339,10 +339,14 @@ class EntityRepair:
                 candidates.append((e.start, e.end - 1))
             if e.end < nxt and e[-1].whitespace_ and doc[e.end].is_upper and doc[e.end].is_alpha:
                 candidates.append((e.start, e.end + 1))
-            if candidates and not (e.label_ in kinds and self.labels_of(e.text, kinds)):
-                for start, end in candidates:
+            # a heading's numbering taken in: "Część I. AAN" is the archive after the full stop, when that is a
+            # name of another type than the span's (not "J. Stalin")
+            stops = [t.i + 1 for t in e[:-1] if t.text.endswith(".")]
+            retyped = [(stops[-1], e.end)] if stops else []
+            if (candidates or retyped) and not (e.label_ in kinds and self.labels_of(e.text, kinds)):
+                for start, end in candidates + retyped:
                     found = self.labels_of(doc[start:end].text, kinds)
-                    if len(found) == 1:
+                    if len(found) == 1 and ((start, end) in candidates or e.label_ not in found):
                         e = Span(doc, start, end, label=next(iter(found)))
                         break
             out.append(e)

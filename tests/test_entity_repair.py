@@ -277,3 +277,10 @@ def test_an_entry_number_taken_into_the_date_after_it_is_left_out():
     assert ents(nlp("3. 22.II.1924. Rakovsky to Chicherin, letter."))[0] == ("22.II.1924", "DATE")
     # a German day written with its full stop is the date's own
     assert ents(nlp("3. Dezember 1928. Bericht an das Amt."))[0] == ("3. Dezember 1928", "DATE")
+
+
+def test_a_headings_numbering_taken_into_a_name_is_dropped():
+    """ "Część I. AAN" found as a person: the archive after the full stop; "J. Stalin" keeps its initial."""
+    nlp = repairing({"Część I. AAN": "PERSON", "J. Stalin": "PERSON"})
+    assert ents(nlp("Część I. AAN, zespół Ambasada RP w Moskwie."))[0] == ("AAN", "ARCHIVE")
+    assert ents(nlp("J. Stalin wrote.")) == [("J. Stalin", "PERSON")]
