@@ -93,13 +93,20 @@ def offices_from_kb(entities) -> List[dict]:
         if ent.type not in AGENT_LABELS or not YEARS_RE.search(desc):
             continue
         terms = []
-        for part in re.split(r"[,;]", desc):
-            m = YEARS_RE.search(part)
-            if m:
-                words = sorted({_stem(w) for w in re.findall(r"[^\W\d_]+", part[:m.start()])})
-                terms.append({"words": words, "from": int(m.group(1)), "to": int(m.group(2) or m.group(1))})
+        parts = re.split(r"[,;]", desc)
+        for part in parts:
+            spans = list(YEARS_RE.finditer(part))
+            if spans:
+                # "deputy commissar 1918-1920 and 1927-1934": one office, held twice
+                full = sorted({w.lower() for w in re.findall(r"[^\W\d_]+", part[:spans[0].start()])})
+                terms.extend({"words": sorted({_stem(w) for w in full}), "full": full,
+                              "from": int(m.group(1)), "to": int(m.group(2) or m.group(1))} for m in spans)
+        # the first word says whose the offices are: "German chancellor 1923, foreign minister 1923-1929"
+        first = re.match(r"\s*([^\W\d_]+)", desc)
+        lead = [_stem(first.group(1))] if first and first.group(1)[:1].isupper() else []
         out.append({"id": ent.id, "canonical": ent.canonical, "label": ent.type,
-                    "words": sorted({_stem(w) for w in re.findall(r"[^\W\d_]+", desc)}), "terms": terms})
+                    "words": sorted({_stem(w) for w in re.findall(r"[^\W\d_]+", desc)}), "lead": lead,
+                    "terms": terms})
     return out
 
 
@@ -623,14 +630,33 @@ class MentionResolver:
                     doc[k].lower_ not in self.determiners:
                 words.append(doc[k])
                 k += 1
+        place = set()
+        k = tok.i + 1
+        if k + 1 < len(doc) and doc[k].lower_ in ("in", "at") and doc[k + 1].ent_type_ == "LOC":
+            # "the Soviet envoy in Berlin": the office held there
+            place = {_stem(t.text) for t in doc[k + 1:k + 4] if t.ent_type_ == "LOC" and t.is_alpha}
         year = self.narrative_year(tok.i)
         if year is None:
             return None
-        role, others = _stem(tok.text), {_stem(t.text) for t in words if t.i != tok.i}
+        others = {_stem(t.text) for t in words if t.i != tok.i}
         if not others:
             return None  # "the ambassador" alone: the knowledge base knows only some of them
-        hits = [o for o in self.offices if others <= set(o["words"]) and any(
-            role in term["words"] and term["from"] <= year <= term["to"] for term in o["terms"])]
+        # an envoy is one whatever the title: "the Soviet envoy" was its plenipotentiary
+        roles = {_stem(w) for w in self.envoy_roles} if tok.lower_ in self.envoy_roles else {_stem(tok.text)}
+        noun = tok.lower_.endswith("ion")
+
+        def holds(o: dict, term: dict) -> bool:
+            """The office named with these words, in that year: "the Soviet envoy in Berlin" in 1925 is a Soviet
+            plenipotentiary in Berlin then (not "the Soviet delegate" the head of a delegation)."""
+            words = set(term["words"])
+            if "full" in term:
+                role = any(w[:6] in roles and w.endswith("ion") == noun for w in term["full"])
+                qualified = others <= words | set(o.get("lead", ()))
+            else:
+                role, qualified = bool(roles & words), others <= set(o["words"])
+            return role and qualified and place <= words and term["from"] <= year <= term["to"]
+
+        hits = [o for o in self.offices if any(holds(o, term) for term in o["terms"])]
         if len(hits) > 1:
             # "the state secretary" in 1934 was Bülow in Berlin and Hull in Washington: the one the text names
             named_ids = {entity_id(e) for e in self.persons}

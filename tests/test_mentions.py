@@ -306,3 +306,24 @@ def test_a_person_who_became_the_holder_of_a_role_is_its_description_afterwards(
                    "Chicherin became acting commissar in March 1918. The commissar wrote to Kopp on 12 May 1923.")
     ev = _only(doc, "COMMUNICATION")
     assert _args(ev, "sender") == [("Chicherin", "description")]
+
+
+def test_an_office_held_twice_counts_both_terms(rule_nlp):
+    """ "Deputy People's Commissar of Foreign Affairs 1918-1920 and 1927-1934": in 1928 the deputy commissars
+    were Litvinov and Karakhan, and the text names Karakhan."""
+    ev = _only(rule_nlp("In 1928 Karakhan was in Moscow. On 2 May the deputy commissar wrote to Dirksen."),
+               "COMMUNICATION")
+    assert [(a["entity_id"], a["via"]["kind"]) for a in ev["sender"]] == [("karakhan_lev", "office")]
+
+
+def test_an_envoy_is_the_plenipotentiary_of_that_place(rule_nlp):
+    """ "the Soviet envoy in Berlin" in 1925 was the Soviet plenipotentiary there; in Warsaw, another man."""
+    ev = _only(rule_nlp("In 1925 Dirksen was in Berlin. On 2 May the Soviet envoy in Berlin wrote to Dirksen."),
+               "COMMUNICATION")
+    assert [a["entity_id"] for a in ev["sender"]] == ["krestinsky_nikolai"]
+    ev = _only(rule_nlp("In 1925 Dirksen was in Berlin. On 2 May the Soviet envoy in Warsaw wrote to Dirksen."),
+               "COMMUNICATION")
+    assert [a["entity_id"] for a in ev["sender"]] == ["voikov_pyotr"]
+    # "the Soviet delegate" is not the head of the Soviet delegation at Riga
+    doc = rule_nlp("In October 1920 Dirksen was in Riga. On 2 October the Soviet delegate wrote to Dirksen.")
+    assert [ev for ev in doc._.events if ev["sender"]] == []
