@@ -141,6 +141,12 @@ class CitationParser:
         self.kept_collection_re = re.compile(rf"(?<!\w)(?:{_alt(collections)})(?!\w)", re.U) if collections else None
         copies = fields.get("named_copies", [])
         self.copies_re = re.compile(rf"(?:{_alt(copies)})", re.U | re.I) if copies else None
+        # "Related material: Chamberlain Papers, Cadbury Research Library": archives a header names besides its own
+        related = fields.get("related_labels", [])
+        self.related_re = re.compile(rf"(?:^|(?<=[\s.;]))(?:{_alt(related)})", re.U | re.I) if related else None
+        # "Część II. AAN, zespół Ministerstwo Spraw Zagranicznych.": a part of a calendar with a fond of its own
+        parts = fields.get("part_openings", [])
+        self.part_opening_re = re.compile(rf"^\s*(?:{_alt(parts)})\s+[IVXLC\d]+[.:]?\s", re.U) if parts else None
         self.kept_after_re = re.compile(rf"^\s+(?:{kw['kept_after']})(?!\w)", re.I)
         self.book_res = [re.compile(p) for p in fields.get("book_markers", [])]
         arch_pages = fields.get("archival_pages", [])
@@ -423,6 +429,22 @@ class CitationParser:
                 out.append((pages[0], m.start(), m.start() + pages[1]))
         return out
 
+    def later_leaves(self, text: str) -> List[Tuple[str, int, int]]:
+        """Leaves an entry gives further on, in brackets or after "at": "with a covering letter (f. 98)",
+        "Litvinov's reply ... follows at ff. 12–18." -> (pages, start, end), in the volume of the entry."""
+        if self.archival_pages_re is None:
+            return []
+        out = []
+        for m in re.finditer(r"(?:\(|(?<=\s)(?:at|on|auf|na|на)\s+)(?=\S)", text):
+            rest = text[m.end():]
+            if not self.archival_pages_re.match(rest):
+                continue
+            pages = self._pages(rest)
+            closing = r"\s*\)" if m.group(0) == "(" else r"\s*(?:[.;]\s|[.;]?\s*$)"
+            if pages is not None and re.match(closing, rest[pages[1]:]):
+                out.append((pages[0], m.end(), m.end() + pages[1]))
+        return out
+
     def is_book_reference(self, text: str) -> bool:
         """Whether `text` holds a non-archival reference (a book's pages or imprint)."""
         return any(rx.search(text) for rx in self.book_res)
@@ -536,6 +558,12 @@ class CitationParser:
         the archive is not taken for one: "Bakhmeteff Archive, Columbia University" names the holder.
         """
         archives = sorted(archives)
+        related = self.related_re.search(text) if self.related_re is not None else None
+        if related is not None and any(a[0] < related.start() for a in archives):
+            # "... FO 800/256–263. Related material: ..., Cadbury Research Library": the archives after the
+            # label hold other papers
+            archives = [a for a in archives if a[0] < related.start()]
+            citations = [c for c in citations if c["start"] < related.start()]
         # "zespół Ambasada RP w Moskwie w Archiwum Akt Nowych (AAN)": before the name and its acronym are merged
         fonds_before = self._fonds_before(archives, text)
         # "Lithuanian Central State Archives (LCVA)": the name and its acronym are one archive, the acronym's
@@ -561,6 +589,10 @@ class CitationParser:
                 # "... АВП РФ, фонд 0122 ... Копии ... в РГАСПИ (ф. 17, оп. 162) приводятся с названием архива":
                 # the first archive given with its fond; the others are named where they are cited
                 cited = {next(g for g in given if g)}
+            if not cited and self.copies_re is not None and self.copies_re.search(text) and archives[0][2]:
+                # "Akta przechowuje Archiwum Akt Nowych (AAN) ... Odpisy w CAW ... cytuje się z nazwą archiwum":
+                # the archive named first keeps the documents; the copies elsewhere are cited with their archive
+                cited = {archives[0][2]}
             ends = [a[0] for a in archives[1:]] + [len(text)]
             holding = {a[2] for a, end in zip(archives, ends) if self._names_holdings(text[a[1]:end])}
             chosen = cited or set(fonds_before) or holding or \
@@ -635,6 +667,19 @@ class CitationParser:
     def is_header_text(self, text: str) -> bool:
         """Whether a paragraph opens as the header of a calendar or finding aid ("Calendar of documents.")."""
         return self.header_opening_re is not None and bool(self.header_opening_re.match(text))
+
+    def part_heading(self, text: str, archives: List[tuple], citations: List[dict]) -> Optional[dict]:
+        """The archive and fond a part of a calendar takes for its entries: "Część II. AAN, zespół Ministerstwo
+        Spraw Zagranicznych. ..." -> AAN, "Ministerstwo Spraw Zagranicznych"; None for any other paragraph."""
+        if self.part_opening_re is None or not self.part_opening_re.match(text) or \
+                any(c.get("delo") or c.get("pages") for c in citations):
+            return None
+        ids = {a[2] for a in archives}
+        fond = self.header_fond(text)
+        if len(ids) != 1 or None in ids or not fond:
+            return None
+        eid, canonical = archives[0][2], archives[0][3]
+        return {"entity_id": eid, "canonical": canonical, "fond": fond, "opis": None}
 
     @staticmethod
     def is_holding(cite: dict) -> bool:
@@ -1039,9 +1084,14 @@ class CitationComponent:
                 first = min((c["start"] for c in found), default=len(text))
                 leaves = next((x for x in self.parser.bare_leaves(text) if x[2] <= first), None)
                 if leaves is not None:
-                    cite = {f: copy.copy(entry_volume.get(f)) for f in ("archive", "fond", "opis", "delo")}
-                    cite.update(pages=leaves[0], start=leaves[1], end=leaves[2], text=text[leaves[1]:leaves[2]])
-                    found = [cite] + found
+                    # and the leaves it gives further on, before any other file ("a covering letter (f. 98)")
+                    more = [x for x in self.parser.later_leaves(text) if leaves[2] <= x[1] and x[2] <= first]
+                    volume = []
+                    for pages, start, end in [leaves] + more:
+                        cite = {f: copy.copy(entry_volume.get(f)) for f in ("archive", "fond", "opis", "delo")}
+                        cite.update(pages=pages, start=start, end=end, text=text[start:end])
+                        volume.append(cite)
+                    found = volume + found
             if header_open and kind == "body" and self.parser.form_example_re is not None:
                 # "Items are cited by call number and item number in parentheses: bMS Russ 13.1 (4512).": the
                 # header shows how its entries are cited; that example cites no document
@@ -1062,6 +1112,11 @@ class CitationComponent:
                     found = [c for c in found if any(c.get(k) for k in ("fond", "opis", "delo", "pages"))]
                 body_seen += 1
                 header_open = default_archive is None and not found and body_seen < 2
+            elif default_archive is not None and kind == "body":
+                part = self.parser.part_heading(text, arch, found)
+                if part is not None:
+                    # the entries below cite the files of the fond this part names; the heading cites nothing
+                    default_archive, found, entry_volume = part, [], None
             for c in found:
                 if default_archive is not None and (c.get("archive") or {}).get("entity_id") == default_archive["entity_id"]:
                     self.parser.in_heading_box(c, heading_box)

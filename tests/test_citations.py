@@ -142,6 +142,12 @@ CASES = [
     # a Czech carton and its volume, or its signature, are one file written as in the text
     ("3 Girsa's report to Beneš, AMZV, II. sekce, kart. 274, sv. 3.", "amzv", "II. sekce", None, "kart. 274, sv. 3", None),
     ("6 AMZV, fond EB, kart. 45, sign. R 136/2.", "amzv", "EB", None, "kart. 45, sign. R 136/2", None),
+    # an Italian busta and its fascicolo are one file written as in the text
+    ("The Italian record: ASMAE, Affari Politici 1919–1930, URSS, busta 1520, fasc. 3.", "asmae",
+     "Affari Politici 1919–1930, URSS", None, "busta 1520, fasc. 3", None),
+    # NARA's decimal file is the file of its record group
+    ("Kelley's memorandum, NARA, RG 59, Decimal File 711.61/287; printed in FRUS.", "nara", "RG 59", None,
+     "711.61/287", None),
 ]
 
 
@@ -894,3 +900,44 @@ def test_journals_named_collections_and_the_fonds_a_book_drew_on(rule_nlp, text,
         doc.ents = [e for e in doc.ents if e.end <= span.start or e.start >= span.end] + [span]
         doc = rule_nlp.get_pipe("citations")(doc)
     assert [_key(c) for c in doc._.citations] == expected
+
+
+def test_each_part_of_a_calendar_gives_its_fond_to_its_entries(rule_nlp):
+    """ "Część II. AAN, zespół Ministerstwo Spraw Zagranicznych.": the entries below cite the files of that fond;
+    the part's heading cites nothing."""
+    doc = rule_nlp("Kalendarium raportów konsulatu w Kijowie. Akta przechowuje Archiwum Akt Nowych (AAN).\n\n"
+                   "Część I. AAN, zespół Ambasada RP w Moskwie. Raporty konsulów dla poselstwa.\n\n"
+                   "12 XI 1926, Kijów. — Raport konsula do poselstwa. Sygn. 1421, k. 3–7.\n\n"
+                   "Część II. AAN, zespół Ministerstwo Spraw Zagranicznych. Raporty dla centrali.\n\n"
+                   "4 II 1927, Kijów. — Raport konsula do MSZ. Sygn. 5310, k. 1–6.")
+    assert [_key(c) for c in doc._.citations] == [("aan", "Ambasada RP w Moskwie", None, "1421", "3–7"),
+                                                  ("aan", "Ministerstwo Spraw Zagranicznych", None, "5310", "1–6")]
+
+
+def test_a_header_archive_before_related_material_and_copies_cited_by_name(rule_nlp):
+    # "Related material: ..." names other papers: the header's archive is the one before the label
+    header = ("Finding aid. Private office papers. The National Archives (TNA), Kew: FO 800/256–263. "
+              "Related material: Hoover Institution Archives, box 3 and box 4.")
+    doc = rule_nlp(header + "\n\nLetter from Crewe to Chamberlain, Paris, 13 Nov. 1924, vol. 257, f. 5.")
+    assert [_key(c) for c in doc._.citations] == [("tna_kew", None, None, "257", "5")]
+    # the copies elsewhere are cited with their archive's name: the archive named first keeps the documents
+    doc = rule_nlp("Kalendarium. Akta przechowuje Archiwum Akt Nowych (AAN). Odpisy w Centralnym Archiwum "
+                   "Wojskowym (CAW) cytuje się z nazwą archiwum.\n\n"
+                   "Raport konsula do poselstwa, 12 XI 1926, sygn. 1421, k. 3–7.")
+    assert [_key(c) for c in doc._.citations] == [("aan", None, None, "1421", "3–7")]
+
+
+def test_leaves_given_further_on_in_an_entry_are_in_its_volume(rule_nlp):
+    """ "ff. 88–97. Record ... Sent with a covering letter (f. 98).": both in the volume the heading names."""
+    doc = rule_nlp("Finding aid. The National Archives (TNA), Kew: FO 800/256–263.\n\n"
+                   "FO 800/256: General, Nov.–Dec. 1924. ff. 1–204.\n\n"
+                   "ff. 88–97. Record by Chamberlain of his conversation with Mussolini. Sent to the Prime Minister "
+                   "with a covering letter (f. 98). The reply follows at ff. 99–100.")
+    assert [_key(c) for c in doc._.citations][-3:] == [("tna_kew", "FO 800", None, "256", "88–97"),
+                                                      ("tna_kew", "FO 800", None, "256", "98"),
+                                                      ("tna_kew", "FO 800", None, "256", "99–100")]
+
+
+def test_a_description_of_holdings_in_russian_is_no_citation(rule_nlp):
+    doc = rule_nlp("Основной массив документов об этих отношениях хранится в АВП РФ: в фонде 094 и в фонде 04.")
+    assert doc._.citations == []
