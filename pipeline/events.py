@@ -927,6 +927,13 @@ class EventExtractor:
         mentions = [m for s in {t.sent for t in head} for m in self._resolver.sentence_mentions(s)
                     if lo <= m.start and m.end <= sent.start and not m.resolved]
         cue = next((t for t in head if t.lower_ in recipient_cues and not t.ent_type_), None)
+        if cue is None and mentions:
+            # "4. Yurenev – NKID, Rome, 14.VI.1924.": a dash between the formula's first name and the next one
+            first = min(mentions, key=lambda m: m.start)
+            dash = doc[first.end] if first.end < sent.start else None
+            if dash is not None and dash.text in self._cue("formula_dashes") and \
+                    any(m.start == first.end + 1 for m in mentions):
+                cue = dash
         if cue is None:
             return None
         before = [m for m in mentions if m.end <= cue.i]
@@ -1130,8 +1137,9 @@ class EventExtractor:
         while lo < i and (doc[lo].like_num or doc[lo].is_punct):
             lo += 1  # the footnote's number
         first = next((m for m in before if m.start == lo), None)
-        if first is None or first.resolved or first.end >= i or doc[first.end].lower_ not in recipient_cues:
-            return [], []
+        if first is None or first.resolved or first.end >= i or (doc[first.end].lower_ not in recipient_cues and
+                                                                 doc[first.end].text not in self._cue("formula_dashes")):
+            return [], []  # ("Kamenev – Litvinov, cipher telegram": the calendars' dash between the two)
         cue_end = first.end + 1
         while cue_end < i and in_words(doc, cue_end, titles):
             cue_end += 1
@@ -1141,8 +1149,14 @@ class EventExtractor:
         recipients = coordinated(doc, second, before, joiners)
         end = recipients[-1].end
         gap = doc[end:i]
-        if not len(gap) or gap[0].text != "," or len(gap) > 3 or not all(t.is_lower for t in gap[1:]):
+        if not len(gap) or gap[0].text != ",":
             return [], []
+        if len(gap) > 3 or not all(t.is_lower for t in gap[1:]):
+            # "Yurenev – NKID, Rome, 14.VI.1924, cipher telegram": the place and date between, each after a comma
+            parts = " ".join(t.text for t in gap[1:]).split(" , ")
+            if not all(t.ent_type_ in ("LOC", "DATE") or t.text == "," or t.is_lower for t in gap[1:]) or \
+                    not all(t.is_lower for t in doc[i - len(parts[-1].split()):i]) or len(parts) > 4:
+                return [], []
         return [first], recipients
 
     def _meeting(self, doc, sent, tok, info, mentions: List[Mention]) -> Optional[dict]:

@@ -1084,3 +1084,16 @@ def test_register_entries_with_joined_addressees_a_noun_verb_and_a_topics_owner(
     doc = rule_nlp("Register of the records. Hoover Institution Archives.\n\n" + entry)
     assert [(ev["type"], [a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]])
             for ev in doc._.events] == [expected]
+
+
+def test_an_entry_formula_with_a_dash_between_writer_and_addressee(rule_nlp):
+    """ "26. Kopp – Chicherin, Berlin, 9.III.1921, cipher telegram.": the calendars' dash is the formula's "to"."""
+    doc = rule_nlp("Calendar of documents.\n\n26. Kopp – Chicherin, Berlin, 9.III.1921, cipher telegram. The talks go on.")
+    (ev,) = doc._.events
+    assert (_core(ev), ev["place"]["text"], ev["date"]["value"]) == (
+        ("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"]), "Berlin", "1921-03-09")
+    doc = rule_nlp("Calendar of documents.\n\n27. Kopp – Chicherin, Berlin, 10 March 1921. Letter. On the works.")
+    assert [_core(ev)[2:] for ev in doc._.events] == [(["Kopp"], ["Chicherin"])]
+    # a dash in running text is no formula
+    doc = rule_nlp("In March 1921 Kopp – then in Berlin – met no one; Chicherin, Lenin and Trotsky were in Moscow.")
+    assert [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"] == []
