@@ -143,6 +143,9 @@ class MentionResolver:
         self.role_qualifiers = set(rules.get("role_qualifiers", []))
         self.role_verbs = set(rules.get("role_verbs", []))
         self.org_nouns = set(rules.get("organisation_nouns", []))
+        # Polish and Russian name it without an article: "Raport konsula do poselstwa", "письмо к полпредству"
+        self.articleless_orgs = set(rules.get("articleless_organisations", []))
+        self.org_nouns |= self.articleless_orgs
         self.appointing_verbs = set(rules.get("appointing_verbs", []))
         self.titles = set(rules.get("title_words", []))
         self.passive_cues = set(rules.get("passive_cues", []))
@@ -554,14 +557,32 @@ class MentionResolver:
     def organisation(self, tok, sent: Span) -> Optional[Mention]:
         """ "Karakhan to the mission", "eine Note der Botschaft": the organisation named before with that noun
         ("the Soviet mission in Helsinki", "die Deutsche Botschaft in Moskau")."""
-        if tok.ent_type_ or tok.i <= sent.start or self.doc[tok.i - 1].lower_ not in self.determiners:
+        if tok.ent_type_ or tok.i <= sent.start:
             return None
         word = tok.lower_
-        orgs = [e for e in self.ents if e.label_ == "ORG" and e.end <= tok.i and
-                word in set(re.findall(r"[^\W\d_]+", f"{e.text} {e._.canonical or ''}".lower()))]
+        if word in self.articleless_orgs:
+            # an inflected noun after a word that addresses it ("do poselstwa", "dla poselstwa"; not "kierownika
+            # konsulatu", "z poselstwem"): the organisation named before in any case ("Poselstwu RP w Moskwie"),
+            # the one in the place it is given ("do konsulatu w Charkowie")
+            if self.doc[tok.i - 1].lower_ not in self.addressees_only:
+                return None
+            stem = _stem(word)[:5]
+            orgs = [e for e in self.ents if e.label_ == "ORG" and e.end <= tok.i and
+                    any(_stem(w)[:5] == stem for w in re.findall(r"[^\W\d_]+", e.text.lower()))]
+            k = tok.i + 1
+            if orgs and k + 1 < len(self.doc) and self.doc[k].lower_ in self.preps and self.doc[k + 1].ent_type_ == "LOC":
+                place = _stem(self.doc[k + 1].text)[:5]
+                orgs = [e for e in orgs if any(_stem(w)[:5] == place for w in re.findall(r"[^\W\d_]+", e.text.lower()))]
+            start = tok.i
+        else:
+            if self.doc[tok.i - 1].lower_ not in self.determiners:
+                return None
+            orgs = [e for e in self.ents if e.label_ == "ORG" and e.end <= tok.i and
+                    word in set(re.findall(r"[^\W\d_]+", f"{e.text} {e._.canonical or ''}".lower()))]
+            start = tok.i - 1
         if not orgs:
             return None
-        return resolved(tok.i - 1, tok.i + 1, self.doc, named(orgs[-1]), "description")
+        return resolved(start, tok.i + 1, self.doc, named(orgs[-1]), "description")
 
     def dominant_person(self) -> Optional[Mention]:
         """The envoy a text is about, when there is one: named at least eight times, in a fifth of its person

@@ -49,10 +49,11 @@ def rule_nlp():
                "William Strang", "Sir William Seeds", "Paul-Émile Naggiar", "Hussein Ala", "Trygve Lie", "Hodgson",
                "Maxim Litvinov", "Curzon", "Baldwin", "Chamberlain", "Joynson-Hicks", "Birkenhead", "Stresemann", "Litvinov",
                "Hubert Gough", "Paderewskiego", "Chicherina", "Chicherinem", "Красин", "Tschitscherin", "Л.М. Карахана", "М.М. Литвинову",
-               "Ататюрком", "Bülow", "Радек", "Пятаков", "Н.Н. Крестинским", "Aleksandrovsky", "Voikov", "Rathenau", "Ebert", "Wirth", "Brockdorff-Rantzau", "Philippe Berthelot", "Rakovsky", "Е. Сапеге", "П.Л. Войкова", "Dan, Fedor", "Nicolaevsky", "Karakhan"]]
+               "Ататюрком", "Bülow", "Радек", "Пятаков", "Н.Н. Крестинским", "Aleksandrovsky", "Voikov", "Rathenau", "Ebert", "Wirth", "Brockdorff-Rantzau", "Philippe Berthelot", "Rakovsky", "Е. Сапеге", "П.Л. Войкова", "Dan, Fedor", "Nicolaevsky", "Karakhan", "Stebłowskiego"]]
     orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr", "War Cabinet",
                                                      "International Committee of the Red Cross", "Cabinet",
-                                                     "War Office", "Allied Military Mission", "DNVP", "Quai d'Orsay", "НКИД"]]
-    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen", "Warszawie", "Варшава", "Warsaw"]]
+                                                     "War Office", "Allied Military Mission", "DNVP", "Quai d'Orsay", "НКИД",
+                                                     "Poselstwu RP w Moskwie", "Konsulat RP w Kijowie", "Konsulat RP w Charkowie"]]
+    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen", "Warszawie", "Варшава", "Warsaw", "Charkowie", "Charków", "Kijowie"]]
     archives = [{"label": "ARCHIVE", "pattern": p} for p in ["KA", "UM"]]  # short aliases the model finds
     return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs + archives)

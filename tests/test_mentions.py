@@ -327,3 +327,13 @@ def test_an_envoy_is_the_plenipotentiary_of_that_place(rule_nlp):
     # "the Soviet delegate" is not the head of the Soviet delegation at Riga
     doc = rule_nlp("In October 1920 Dirksen was in Riga. On 2 October the Soviet delegate wrote to Dirksen.")
     assert [ev for ev in doc._.events if ev["sender"]] == []
+
+
+def test_a_mission_named_without_an_article_in_polish(rule_nlp):
+    """ "Raport Stebłowskiego do poselstwa": the legation named before in another case; "do konsulatu w Charkowie":
+    the consulate in that place; "kierownika konsulatu" (of the consulate's head) addresses no one."""
+    doc = rule_nlp("Kalendarium.\n\nKonsulat RP w Kijowie i Konsulat RP w Charkowie podlegały Poselstwu RP w "
+                   "Moskwie.\n\n18 II 1927, Charków. — Raport kierownika konsulatu Stebłowskiego do poselstwa o "
+                   "procesie.\n\n9 VI 1928. — Pismo Becka do konsulatu w Charkowie o prasie.")
+    found = [([a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]]) for ev in doc._.events]
+    assert found == [(["Stebłowskiego"], ["Poselstwu RP w Moskwie"]), (["Becka"], ["Konsulat RP w Charkowie"])]
