@@ -184,6 +184,7 @@ class EntityRepair:
                 if not self._common_word(e) and not self._adjective(e) and not self._no_word(e) and
                 not self._german_noun(e) and not self._capitalised_word(e, lower, inner)]
         ents = [part for e in ents for part in self._pair_split(e)]
+        ents = self._genitive_writers(doc, ents)
         ents = self._day_at_paragraph_start(doc, ents)
         ents = self._surnames_are_people(self._hyphen_completed(doc, self._hyphen_joined(doc, ents)))
         taken = [False] * len(doc)
@@ -496,6 +497,22 @@ class EntityRepair:
             if initials or cases or known:
                 return [Span(doc, ent.start, k, label="PERSON"), Span(doc, k, ent.end, label="PERSON")]
         return [ent]
+
+    def _genitive_writers(self, doc: Doc, ents: List[Span]) -> List[Span]:
+        """ "Bericht Olshausens an das Auswärtige Amt", "Denkschrift Petisnés für Poincaré": a capitalised word
+        in the genitive between a document's noun and "an" / "für" is its writer, whatever the NER took it for
+        (a name the KB or the NER knows as a person, or longer, is left as it is)."""
+        covered = {k: e for e in ents for k in range(e.start, e.end)}
+        out = list(ents)
+        for t in doc[1:-1]:
+            if doc[t.i - 1].lower_ not in self.document_nouns or doc[t.i + 1].lower_ not in ("an", "für") or \
+                    not t.is_title or len(t.text) < 4 or not t.text.endswith("s"):
+                continue
+            e = covered.get(t.i)
+            if e is not None and (e.label_ == "PERSON" or len(e) > 1 or self.labels_of(e.text)):
+                continue
+            out = [x for x in out if x is not e] + [Span(doc, t.i, t.i + 1, label="PERSON")]
+        return sorted(out, key=lambda s: s.start)
 
     def _without_document_noun(self, ent: Span) -> Span:
         """A name starts after the noun of a document the NER took in: "Nota Ludowego Komisariatu ...",

@@ -284,3 +284,16 @@ def test_a_headings_numbering_taken_into_a_name_is_dropped():
     nlp = repairing({"Część I. AAN": "PERSON", "J. Stalin": "PERSON"})
     assert ents(nlp("Część I. AAN, zespół Ambasada RP w Moskwie."))[0] == ("AAN", "ARCHIVE")
     assert ents(nlp("J. Stalin wrote.")) == [("J. Stalin", "PERSON")]
+
+
+def test_a_genitive_between_a_documents_noun_and_its_addressee_is_the_writer():
+    """ "Bericht Olshausens an das Auswärtige Amt": the NER took the unknown name for a place."""
+    nlp = spacy.blank("de")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": label, "pattern": text} for text, label in
+                                               {"Olshausens": "LOC", "Auswärtige Amt": "ORG", "Berlin": "LOC"}.items()])
+    nlp.add_pipe("historian_entity_repair_v1").initialize(kb_path=str(KB), rules_path=str(ROOT / "configs" / "entity_repair"))
+    assert ents(nlp("Bericht Olshausens an das Auswärtige Amt, 3.6.1922.")) == [
+        ("Olshausens", "PERSON"), ("Auswärtige Amt", "ORG")]
+    # a word it did not find at all, before "für"; a place it knows stays a place
+    assert ents(nlp("Denkschrift Petisnés für Berlin.")) == [("Petisnés", "PERSON"), ("Berlin", "LOC")]
+    assert ents(nlp("Die Akten Berlin an der Spree.")) == [("Berlin", "LOC")]
