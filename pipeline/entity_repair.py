@@ -528,8 +528,11 @@ class EntityRepair:
         surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2 and e[-1].is_title}
         if not surnames:
             return ents
+        # in another case too: "Лорейн встретился с Ротштейном" after "Ф.А. Ротштейн"
+        keys = {k for name in surnames for k in surname_keys(name)}
         return [Span(e.doc, e.start, e.end, label="PERSON", kb_id=e.kb_id)
-                if e.label_ in ("LOC", "ORG") and len(e) == 1 and e.text in surnames and
+                if e.label_ in ("LOC", "ORG") and len(e) == 1 and e[0].is_title and
+                (e.text in surnames or set(surname_keys(e.text)) & keys) and
                 e.label_ not in self.labels_of(e.text, ("PERSON", "LOC", "ORG")) else e
                 for e in ents]
 

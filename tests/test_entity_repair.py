@@ -297,3 +297,9 @@ def test_a_genitive_between_a_documents_noun_and_its_addressee_is_the_writer():
     # a word it did not find at all, before "für"; a place it knows stays a place
     assert ents(nlp("Denkschrift Petisnés für Berlin.")) == [("Petisnés", "PERSON"), ("Berlin", "LOC")]
     assert ents(nlp("Die Akten Berlin an der Spree.")) == [("Berlin", "LOC")]
+
+
+def test_a_surname_in_another_case_taken_for_an_organisation_is_the_person():
+    nlp = repairing({"Ф.А. Ротштейн": "PERSON", "Ротштейном": "ORG", "Тегеран": "LOC"})
+    assert ents(nlp("В Тегеран прибыл Ф.А. Ротштейн. Лорейн встретился с Ротштейном.")) == [
+        ("Тегеран", "LOC"), ("Ф.А. Ротштейн", "PERSON"), ("Ротштейном", "PERSON")]
