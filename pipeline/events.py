@@ -704,6 +704,8 @@ class EventExtractor:
         # verb of the main clause, whose names are no genitive senders
         main_verb = next((k for k in range(i + 2, min(sent.end, i + 26)) if self._fronted_verb_at(doc, i, k)),
                          None) if not verbal and sent[0].lower_ in self._cue("prepositions") else None
+        if not verbal and not recipient and dative:
+            recipient = self._dative_office_holder(doc, i, after, dative)
         for m in after:
             if m.start - i > 25:
                 break
@@ -1012,6 +1014,25 @@ class EventExtractor:
                                                      for t in rest[1:]) and len(rest) <= 5):
             return None
         return m
+
+    def _dative_office_holder(self, doc, i: int, after: List[Mention], dative: tuple) -> List[Mention]:
+        """ "Инструкция Г.В. Чичерина полпреду РСФСР в Персии Ф.А. Ротштейну": a role word in the dative a few
+        words after the document's noun, then where the office is, then the person holding it, in the dative."""
+        roles = self._cue("role_words")
+        role = next((t for t in doc[i + 1:min(len(doc), i + 8)] if t.lower_ in roles and t.lower_.endswith(dative)
+                     and not t.ent_type_), None)
+        if role is None or any(t.is_punct and t.text not in ".-" for t in doc[i + 1:role.i]):
+            return []
+        for m in after:
+            if m.start <= role.i:
+                continue
+            if m.start - role.i > 7 or any(t.is_punct and t.text not in ".-" for t in doc[role.i + 1:m.start]):
+                return []
+            if m.label_ == "PERSON" and doc[m.end - 1].lower_.endswith(dative):
+                return [m]
+            if m.label_ not in ("ORG", "LOC"):
+                return []
+        return []
 
     @staticmethod
     def _office_then_person(doc, office: Mention, after: List[Mention], dative: tuple) -> List[Mention]:

@@ -53,7 +53,7 @@ def rule_nlp():
     orgs = [{"label": "ORG", "pattern": p} for p in ["Politburo", "Reichswehr", "War Cabinet",
                                                      "International Committee of the Red Cross", "Cabinet",
                                                      "War Office", "Allied Military Mission", "DNVP", "Quai d'Orsay", "НКИД",
-                                                     "Poselstwu RP w Moskwie", "Konsulat RP w Kijowie", "Konsulat RP w Charkowie"]]
-    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen", "Warszawie", "Варшава", "Warsaw", "Charkowie", "Charków", "Kijowie"]]
+                                                     "Poselstwu RP w Moskwie", "Konsulat RP w Kijowie", "Konsulat RP w Charkowie", "РСФСР"]]
+    locs = [{"label": "LOC", "pattern": p} for p in ["Berlin", "Moscow", "Riga", "Germany", "Poland", "Essen", "Warszawie", "Варшава", "Warsaw", "Charkowie", "Charków", "Kijowie", "Персии"]]
     archives = [{"label": "ARCHIVE", "pattern": p} for p in ["KA", "UM"]]  # short aliases the model finds
     return make_rule_pipeline(read_patterns(str(ROOT / "configs" / "patterns")) + people + orgs + locs + archives)

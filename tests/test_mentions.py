@@ -65,6 +65,11 @@ def test_russian_genitive_sender_and_dative_recipient(rule_nlp):
     assert ev["medium"] == "telegram"
     assert _args(ev, "sender") == [("Л.Б. Красина", None)]
     assert _args(ev, "recipient") == [("Г.В. Чичерину", None)]
+    # the addressee named by his office first, then where it is: "полпреду РСФСР в Персии Ф.А. Ротштейну"
+    ev = _only(rule_nlp("Инструкция Л.Б. Красина полпреду РСФСР в Персии Г.В. Чичерину, 12 мая 1921 г."),
+               "COMMUNICATION")
+    assert (ev["medium"], _args(ev, "sender"), _args(ev, "recipient")) == (
+        "directive", [("Л.Б. Красина", None)], [("Г.В. Чичерину", None)])
 
 
 def test_pronoun_without_antecedent_gives_no_event(rule_nlp):
