@@ -33,6 +33,7 @@ from .normalization import english_zipf, has_cyrillic, is_honorific, morph_parse
 from .tokenizer import get_segments
 
 POSSESSIVE_MARKS = ("'s", "’s", "'", "’")  # "Kopp's report", "Simons' note"
+LEAVES_RE = re.compile(r"\d+[rv]?(?:\s*[–-]\s*\d+[rv]?)?")  # "22–29", "12v": an entry's leaves
 
 
 def _arg(ent: Span) -> dict:
@@ -986,7 +987,8 @@ class EventExtractor:
                     covered |= set(range(head[k].i, head[k].i + len(parts)))
         labels = self._cue("entry_labels")
         if any(not (t.i in covered or t.is_space or t.is_punct or t.i == cue.i or
-                    ((t.like_num or t.lower_ in labels) and t.i < senders[0].start)) for t in head):
+                    ((t.like_num or t.lower_ in labels or LEAVES_RE.fullmatch(t.text)) and t.i < senders[0].start))
+               for t in head):  # (an entry opening with its leaves: "ff. 22–29. Crewe to Chamberlain, ...")
             return None  # more than a formula: a sentence of the entry's text
         return senders, recipients, (dates[0] if dates else None), (places[0] if places else None), cc
 

@@ -1097,3 +1097,10 @@ def test_an_entry_formula_with_a_dash_between_writer_and_addressee(rule_nlp):
     # a dash in running text is no formula
     doc = rule_nlp("In March 1921 Kopp – then in Berlin – met no one; Chicherin, Lenin and Trotsky were in Moscow.")
     assert [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"] == []
+
+
+def test_an_entry_formula_after_the_leaves_that_open_the_entry(rule_nlp):
+    """ "ff. 22–29. Kopp to Chicherin, Berlin, 5 March 1921. Private letter.": a finding aid's item under a volume."""
+    doc = rule_nlp("Finding aid.\n\nff. 22–29. Kopp to Chicherin, Berlin, 5 March 1921. Private letter. The works are ready.")
+    (ev,) = doc._.events
+    assert (_core(ev), ev["date"]["value"]) == (("COMMUNICATION", "letter", ["Kopp"], ["Chicherin"]), "1921-03-05")
