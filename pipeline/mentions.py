@@ -70,6 +70,7 @@ def resolved(tok_start: int, tok_end: int, doc: Doc, ref: Mention, kind: str) ->
                    ref.end_char, via={"text": span.text, "start": span.start_char, "end": span.end_char, "kind": kind})
 
 
+HEADING_TOKENS = 15  # a date this near a paragraph's start heads it, as a calendar entry's does
 YEARS_RE = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")
 
 
@@ -626,7 +627,9 @@ class MentionResolver:
         return None
 
     def narrative_year(self, i: int) -> Optional[int]:
-        """The year of the last date written before token i."""
+        """The year of the last date written before token i in its sentence; else that of the date heading its
+        paragraph ("1. Olszowski to Skrzyński, Berlin, 16 June 1925." for "the state secretary" in the entry,
+        not "the convention signed at Geneva in 1922" told in passing); else of the last date before it."""
         if self._years is None:
             self._years = []
             for e in self.doc.ents:
@@ -634,7 +637,22 @@ class MentionResolver:
                 if v and v[:4].isdigit():
                     self._years.append((e.start, int(v[:4])))
         k = bisect.bisect_left(self._years, (i, -1))
-        return self._years[k - 1][1] if k else None
+        if not k:
+            return None
+        start, year = self._years[k - 1]
+        if start >= self.sents[self.sent_index(i)].start:
+            return year
+        para = self._paragraph_start(i)
+        heading = next(((s, y) for s, y in self._years if para <= s < min(i, para + HEADING_TOKENS)), None)
+        return heading[1] if heading is not None else year
+
+    def _paragraph_start(self, i: int) -> int:
+        """The first token of the paragraph holding token i."""
+        doc = self.doc
+        k = i
+        while k > 0 and "\n" not in doc[k - 1].text and "\n" not in doc[k - 1].whitespace_:
+            k -= 1
+        return k
 
     def office_holder(self, tok, start: int) -> Optional[Mention]:
         """ "the German Foreign Minister" in 1926 -> the one person the knowledge base says held it then."""

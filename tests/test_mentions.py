@@ -342,3 +342,12 @@ def test_a_mission_named_without_an_article_in_polish(rule_nlp):
                    "procesie.\n\n9 VI 1928. — Pismo Becka do konsulatu w Charkowie o prasie.")
     found = [([a["text"] for a in ev["sender"]], [a["text"] for a in ev["recipient"]]) for ev in doc._.events]
     assert found == [(["Stebłowskiego"], ["Poselstwu RP w Moskwie"]), (["Becka"], ["Konsulat RP w Charkowie"])]
+
+
+def test_an_office_in_a_calendar_entry_is_held_in_the_year_the_entry_is_dated(rule_nlp):
+    """ "the state secretary" in an entry of 1925 was Schubert, though the entry recalls a convention of 1922,
+    when it was Maltzan."""
+    doc = rule_nlp("Calendar of documents.\n\n1. Kopp to Chicherin, Berlin, 16 June 1925. Report. The convention "
+                   "signed at Geneva in 1922 lapsed. The same day the state secretary wrote to Kopp.")
+    ev = [e for e in doc._.events if e["recipient"] and e["recipient"][0]["text"] == "Kopp"]
+    assert [a["entity_id"] for a in ev[0]["sender"]] == ["schubert_carl"]
