@@ -1277,9 +1277,14 @@ class EventExtractor:
             return None
         uniq.sort(key=lambda m: m.start)
         roles = {(m.start, m.resolved): "participant" for m in uniq}
+        precision = info.get("rule_precision", info["precision"])
+        if any(t.lower_ in self._cue("record_nouns") for t in doc[max(sent.start, i - 4):i]):
+            # "Record of Kerzhentsev's talk with Grandi", "Запись беседы ...": the record vouches for the meeting
+            # whatever else the word may mean in running text
+            precision = max(precision, float(self.rules.get("record_precision", 0.0)))
         return {"type": "MEETING", "medium": None, "trigger": [tok.idx, tok.idx + len(tok)],
                 "sender": [], "recipient": [], "cc": [], "participant": [m.arg() for m in uniq],
-                "date": None, "place": None, "confidence": round(min((0.5 + 0.5 * info.get("rule_precision", info["precision"])) * 0.85, 0.99), 3),
+                "date": None, "place": None, "confidence": round(min((0.5 + 0.5 * precision) * 0.85, 0.99), 3),
                 "_roles": roles}
 
     def _subject_after_phrase(self, doc, sent, tok, last: Mention, mentions: List[Mention], titles) -> List[Mention]:

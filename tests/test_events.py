@@ -1104,3 +1104,13 @@ def test_an_entry_formula_after_the_leaves_that_open_the_entry(rule_nlp):
     doc = rule_nlp("Finding aid.\n\nff. 22–29. Kopp to Chicherin, Berlin, 5 March 1921. Private letter. The works are ready.")
     (ev,) = doc._.events
     assert (_core(ev), ev["date"]["value"]) == (("COMMUNICATION", "letter", ["Kopp"], ["Chicherin"]), "1921-03-05")
+
+
+def test_a_record_vouches_for_the_meeting_its_word_names(rule_nlp):
+    """ "Record of Kopp's conversation with Chicherin": after a record's noun the meeting is more certain than its
+    word alone makes it (record_precision); the same words in running text keep the word's own confidence."""
+    recorded = rule_nlp("Calendar of documents.\n\n20. Record of Kopp's conversation with Chicherin, Moscow, 27 May 1921. "
+                        "Chicherin denies the reports.")._.events
+    told = rule_nlp("On 27 May 1921 Kopp had a conversation with Chicherin in Moscow.")._.events
+    assert [_core(ev) for ev in recorded] == [_core(ev) for ev in told] == [("MEETING", ["Chicherin", "Kopp"])]
+    assert recorded[0]["confidence"] > told[0]["confidence"]
