@@ -1175,10 +1175,11 @@ class EventExtractor:
         if not len(gap) or gap[0].text != ",":
             return [], []
         if len(gap) > 3 or not all(t.is_lower for t in gap[1:]):
-            # "Yurenev – NKID, Rome, 14.VI.1924, cipher telegram": the place and date between, each after a comma
-            parts = " ".join(t.text for t in gap[1:]).split(" , ")
-            if not all(t.ent_type_ in ("LOC", "DATE") or t.text == "," or t.is_lower for t in gap[1:]) or \
-                    not all(t.is_lower for t in doc[i - len(parts[-1].split()):i]) or len(parts) > 4:
+            # "Yurenev – NKID, Rome, 14.VI.1924, cipher telegram": the place and date between, each after a comma,
+            # and after the last comma only the words that qualify the document
+            last = max(k for k, t in enumerate(gap) if t.text == ",")
+            if not all(t.ent_type_ in ("LOC", "DATE") or t.text == "," or t.is_lower for t in gap[1:last]) or \
+                    not all(t.is_lower for t in gap[last + 1:]) or sum(t.text == "," for t in gap) > 4:
                 return [], []
         return [first], recipients
 

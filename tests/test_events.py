@@ -1094,6 +1094,9 @@ def test_an_entry_formula_with_a_dash_between_writer_and_addressee(rule_nlp):
         ("COMMUNICATION", "telegram", ["Kopp"], ["Chicherin"]), "Berlin", "1921-03-09")
     doc = rule_nlp("Calendar of documents.\n\n27. Kopp – Chicherin, Berlin, 10 March 1921. Letter. On the works.")
     assert [_core(ev)[2:] for ev in doc._.events] == [(["Kopp"], ["Chicherin"])]
+    # the document's noun right after the date's comma
+    doc = rule_nlp("Calendar of documents.\n\n28. Kopp – Chicherin, Berlin, 11 March 1921, telegram. On the works.")
+    assert [_core(ev)[2:] for ev in doc._.events] == [(["Kopp"], ["Chicherin"])]
     # a dash in running text is no formula
     doc = rule_nlp("In March 1921 Kopp – then in Berlin – met no one; Chicherin, Lenin and Trotsky were in Moscow.")
     assert [ev for ev in doc._.events if ev["type"] == "COMMUNICATION"] == []
