@@ -25,6 +25,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from spacy.tokens import Doc, Span
 
 from .normalization import is_honorific
+from .tokenizer import get_segments
 
 AGENT_LABELS = ("PERSON", "ORG")
 
@@ -118,6 +119,7 @@ class MentionResolver:
         self.doc = doc
         self.offices = list(offices)
         self._years: Optional[List[Tuple[int, int]]] = None
+        self._segment_starts: Optional[List[int]] = None
         kinds = rules.get("pronoun_kinds") or {"subject": ["he", "she"], "object": ["him"], "possessive": ["his", "her"]}
         self.pron_kind = {w: k for k, words in kinds.items() for w in words}
         for w in rules.get("pronouns", []):
@@ -642,17 +644,17 @@ class MentionResolver:
         start, year = self._years[k - 1]
         if start >= self.sents[self.sent_index(i)].start:
             return year
-        para = self._paragraph_start(i)
+        para = self._segment_start(i)
         heading = next(((s, y) for s, y in self._years if para <= s < min(i, para + HEADING_TOKENS)), None)
         return heading[1] if heading is not None else year
 
-    def _paragraph_start(self, i: int) -> int:
-        """The first token of the paragraph holding token i."""
-        doc = self.doc
-        k = i
-        while k > 0 and "\n" not in doc[k - 1].text and "\n" not in doc[k - 1].whitespace_:
-            k -= 1
-        return k
+    def _segment_start(self, i: int) -> int:
+        """The first token of the paragraph or footnote (`get_segments`) holding token i."""
+        if self._segment_starts is None:
+            offsets = [t.idx for t in self.doc]
+            self._segment_starts = sorted(bisect.bisect_left(offsets, s["start"]) for s in get_segments(self.doc))
+        k = bisect.bisect_right(self._segment_starts, i) - 1
+        return self._segment_starts[k] if k >= 0 else 0
 
     def office_holder(self, tok, start: int) -> Optional[Mention]:
         """ "the German Foreign Minister" in 1926 -> the one person the knowledge base says held it then."""
